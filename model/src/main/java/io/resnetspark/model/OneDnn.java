@@ -1,0 +1,65 @@
+package io.resnetspark.model;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * oneDNN on the CPU backend: DL4J ships its layer helpers switched off, and M2.1's check for them is
+ * broken (see {@link org.nd4j.nativeblas.Nd4jCpu}). {@link #enable()} must run before a network is
+ * initialised; {@link #coverage(ComputationGraph)} tells whether every conv/BN/pool layer got a helper.
+ */
+public final class OneDnn {
+    static final String HELPERS_DISABLE = "org.eclipse.deeplearning4j.helpers.disable";
+
+    private OneDnn() {
+    }
+
+    /** Switches DL4J's layer helpers on for networks initialised from now on. */
+    public static void enable() {
+        if (System.getProperty(HELPERS_DISABLE) == null) {
+            System.setProperty(HELPERS_DISABLE, "false");
+        }
+        Nd4j.getEnvironment().allowHelpers(true);
+    }
+
+    /** True when the backend is the CPU one (the only one that has oneDNN helpers). */
+    public static boolean cpuBackend() {
+        String backend = Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend");
+        return "CPU".equalsIgnoreCase(backend);
+    }
+
+    /** How many conv, batch-norm and pooling layers a network has, and how many of them have a helper. */
+    public record Coverage(int layers, int withHelper, String firstMissing) {
+        public boolean complete() {
+            return layers > 0 && layers == withHelper;
+        }
+
+        @Override
+        public String toString() {
+            return withHelper + "/" + layers + " conv/BN/pool layers have a oneDNN helper"
+                    + (firstMissing == null ? "" : " (first without: " + firstMissing + ")");
+        }
+    }
+
+    public static Coverage coverage(ComputationGraph graph) {
+        int layers = 0;
+        int with = 0;
+        String missing = null;
+        for (Layer layer : graph.getLayers()) {
+            if (layer instanceof ConvolutionLayer || layer instanceof BatchNormalization
+                    || layer instanceof SubsamplingLayer) {
+                layers++;
+                if (layer.getHelper() != null) {
+                    with++;
+                } else if (missing == null) {
+                    missing = layer.conf().getLayer().getLayerName();
+                }
+            }
+        }
+        return new Coverage(layers, with, missing);
+    }
+}

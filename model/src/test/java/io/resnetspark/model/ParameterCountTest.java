@@ -1,0 +1,39 @@
+package io.resnetspark.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ParameterCountTest {
+
+    /** torchvision's trainable counts for 1000 classes; DL4J's numParams adds 2 x channels per BN layer. */
+    @ParameterizedTest
+    @CsvSource({
+        "resnet18, 11689512, 11699112",
+        "resnet34, 21797672, 21814696",
+        "resnet50, 25557032, 25610152",
+        "resnet101, 44549160, 44654504",
+        "resnet152, 60192808, 60344232"})
+    void trainableCountsEqualTorchvision(String model, long trainable, long all) {
+        ResNetOptions o = ResNetOptions.builder(model).classes(1000).build();
+        ComputationGraph g = ResNetBuilder.build(o, Optimization.defaults());
+        ModelSummary s = ModelSummary.of(g, o);
+        assertEquals(trainable, s.trainableParams(), model + " trainable");
+        assertEquals(all, s.allParams(), model + " all");
+        assertEquals(g.numParams(), s.allParams(), "all parameters are DL4J's numParams");
+    }
+
+    /** The paper's CIFAR ResNet-20 with option A has 0.27M parameters (269,722 for 10 classes). */
+    @ParameterizedTest
+    @CsvSource({"resnet20, 269722", "resnet56, 853018", "resnet110, 1727962"})
+    void cifarFamily(String model, long trainable) {
+        ResNetOptions o = ResNetOptions.builder(model).classes(10).input(3, 32, 32).shortcut(Shortcut.A).build();
+        ComputationGraphConfiguration conf = ResNetBuilder.configuration(o, Optimization.defaults());
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        assertEquals(trainable, ModelSummary.of(g, o).trainableParams());
+    }
+}
