@@ -1,0 +1,28 @@
+package io.resnetspark.data;
+
+import io.resnetspark.model.Normalization;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code <out>/manifest.json}: what a prepared data set holds. Written last by prepare, so its
+ * presence means the data set is complete; training, evaluation and export read it.
+ *
+ * @param classes     class names; the label of an image is its index here
+ * @param splits      per split: images, files, per-class counts and skipped inputs
+ * @param skipped     every input that was not used, with its reason
+ * @param recipe      the preprocessing applied at prepare time (resize, crop, channels)
+ */
+public record Manifest(int formatVersion, String source, String format, List<String> classes, int channels,
+                       int height, int width, int batchSize, Normalization normalization,
+                       Map<String, Split> splits, List<Skipped> skipped, Map<String, Object> recipe,
+                       String created) {
+    public static final int FORMAT_VERSION = 1;
+    public static final String FILE = "manifest.json";
+
+    public record Split(long images, int files, Map<String, Long> perClass, long skipped) {
+    }
+
+    public record Skipped(String path, String split, String reason) {
+    }
+}

@@ -1,0 +1,220 @@
+package io.resnetspark.storage;
+
+import io.resnetspark.config.UserError;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Reads and writes through Hadoop's FileSystem API, so one code path serves file://, hdfs:// and
+ * s3a://. A directory output is committed by writing {@link #SUCCESS} last; a file is committed by
+ * writing it beside its final name and renaming (a single PUT on S3, so readers never see half a file).
+ */
+public final class Storage {
+    public static final String SUCCESS = "_SUCCESS";
+
+    private final Configuration hadoop;
+
+    public Storage(Configuration hadoop) {
+        this.hadoop = hadoop;
+    }
+
+    public Configuration hadoop() {
+        return hadoop;
+    }
+
+    /** A Hadoop path; bare local paths become absolute file: URIs. */
+    public static Path path(String uri) {
+        if (uri == null || uri.isBlank()) {
+            throw new UserError("an empty path was given");
+        }
+        URI u = URI.create(uri.replace(" ", "%20"));
+        if (u.getScheme() == null) {
+            return new Path(new java.io.File(uri).getAbsoluteFile().toURI());
+        }
+        return new Path(uri);
+    }
+
+    public FileSystem fs(Path p) {
+        try {
+            return p.getFileSystem(hadoop);
+        } catch (IOException e) {
+            throw new UserError("cannot open the file system of " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    public boolean exists(Path p) {
+        try {
+            return fs(p).exists(p);
+        } catch (IOException e) {
+            throw unreachable(p, e);
+        }
+    }
+
+    public boolean committed(Path dir) {
+        return exists(new Path(dir, SUCCESS));
+    }
+
+    public void markCommitted(Path dir) {
+        writeBytes(new Path(dir, SUCCESS), new byte[0]);
+    }
+
+    public void delete(Path p) {
+        try {
+            fs(p).delete(p, true);
+        } catch (IOException e) {
+            throw unreachable(p, e);
+        }
+    }
+
+    public void mkdirs(Path p) {
+        try {
+            fs(p).mkdirs(p);
+        } catch (IOException e) {
+            throw unreachable(p, e);
+        }
+    }
+
+    public InputStream open(Path p) {
+        try {
+            return fs(p).open(p);
+        } catch (FileNotFoundException e) {
+            throw new UserError(p + " does not exist");
+        } catch (IOException e) {
+            throw unreachable(p, e);
+        }
+    }
+
+    public byte[] readBytes(Path p) {
+        try (InputStream in = open(p)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw unreachable(p, e);
+        }
+    }
+
+    public String readString(Path p) {
+        return new String(readBytes(p), StandardCharsets.UTF_8);
+    }
+
+    /** Writes a whole file; on object stores the upload completes or nothing is visible. */
+    public void writeBytes(Path p, byte[] data) {
+        write(p, out -> out.write(data));
+    }
+
+    public void writeString(Path p, String text) {
+        writeBytes(p, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What a writer does with the stream it is given. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes to a temporary sibling and renames it into place, so that a crash never leaves a file
+     * under its final name that is not complete.
+     */
+    public void write(Path p, Writer writer) {
+        Path tmp = new Path(p.getParent(), "." + p.getName() + ".tmp-" + Long.toHexString(System.nanoTime()));
+        FileSystem fs = fs(p);
+        try {
+            try (OutputStream out = fs.create(tmp, true)) {
+                writer.write(out);
+            }
+            if (fs.exists(p)) {
+                fs.delete(p, false);
+            }
+            if (!fs.rename(tmp, p)) {
+                throw new IOException("rename of " + tmp + " to " + p + " failed");
+            }
+        } catch (IOException e) {
+            try {
+                fs.delete(tmp, false);
+            } catch (IOException ignored) {
+                // the original failure is the one worth reporting
+            }
+            throw unreachable(p, e);
+        }
+    }
+
+    /** Plain files directly under a directory, sorted by name; empty when the directory does not exist. */
+    public List<FileStatus> listFiles(Path dir) {
+        try {
+            FileSystem fs = fs(dir);
+            if (!fs.exists(dir)) {
+                return List.of();
+            }
+            List<FileStatus> out = new ArrayList<>();
+            for (FileStatus s : fs.listStatus(dir)) {
+                if (s.isFile()) {
+                    out.add(s);
+                }
+            }
+            out.sort((a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+            return out;
+        } catch (IOException e) {
+            throw unreachable(dir, e);
+        }
+    }
+
+    public void copy(Path from, Path to) {
+        write(to, out -> {
+            try (InputStream in = open(from)) {
+                in.transferTo(out);
+            }
+        });
+    }
+
+    public static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String sha256(Path p) {
+        try (InputStream in = open(p)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw unreachable(p, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One sentence for an I/O failure: what, where, and Hadoop's reason without its stack. */
+    public static UserError unreachable(Path p, Exception e) {
+        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = reason.indexOf('\n');
+        if (nl > 0) {
+            reason = reason.substring(0, nl);
+        }
+        return new UserError("I/O failed on " + p + ": " + Secrets.redact(reason), e);
+    }
+
+    public static UncheckedIOException unchecked(IOException e) {
+        return new UncheckedIOException(e);
+    }
+}

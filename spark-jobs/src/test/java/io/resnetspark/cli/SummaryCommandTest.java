@@ -1,0 +1,73 @@
+package io.resnetspark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class SummaryCommandTest {
+
+    /** Runs the CLI in-process and returns {exit code, stdout, stderr}. */
+    static String[] cli(String... args) {
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            int code = Main.run(args, new PrintStream(err, true, StandardCharsets.UTF_8));
+            return new String[] {Integer.toString(code), out.toString(StandardCharsets.UTF_8),
+                err.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setOut(oldOut);
+        }
+    }
+
+    @Test
+    void jsonSummaryOfResNet50() throws Exception {
+        String[] r = cli("summary", "--model", "resnet50", "--classes", "1000", "--json");
+        assertEquals("0", r[0], r[2]);
+        JsonNode j = new ObjectMapper().readTree(r[1]);
+        assertEquals("resnet50", j.get("model").asText());
+        assertEquals(25_557_032L, j.get("trainable_params").asLong());
+        assertEquals(25_610_152L, j.get("all_params").asLong());
+        JsonNode fc = j.get("layers").get(j.get("layers").size() - 1);
+        assertEquals("fc", fc.get("name").asText());
+        assertEquals("1000", fc.get("output_shape").asText());
+        assertEquals(2048 * 1000 + 1000, fc.get("trainable_params").asLong());
+    }
+
+    @Test
+    void tableForASmallInputAndPlainVariant() {
+        String[] r = cli("summary", "--model", "resnet20", "--input", "3x32x32", "--classes", "10", "--plain");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("layer3_2_relu"), r[1]);
+        assertFalse(r[1].contains("_add"), "plain network has no residual additions");
+        assertTrue(r[1].contains("trainable parameters: 269,722"), r[1]);
+    }
+
+    @Test
+    void badInputGivesOneSentenceAndNonZeroExit() {
+        String[] r = cli("summary", "--model", "resnet19");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].startsWith("error: configuration key 'model.name'"), r[2]);
+        assertFalse(r[2].contains("\tat "), "no stack trace without --debug");
+
+        String[] tiny = cli("summary", "--model", "resnet50", "--input", "3x16x16", "--stem", "imagenet");
+        assertEquals("2", tiny[0]);
+        assertTrue(tiny[2].contains("too small"), tiny[2]);
+
+        String[] unknown = cli("summary", "--modle", "resnet50");
+        assertEquals("2", unknown[0]);
+        assertTrue(unknown[2].contains("unknown option --modle"), unknown[2]);
+
+        String[] cmd = cli("trian");
+        assertEquals("2", cmd[0]);
+        assertTrue(cmd[2].contains("unknown command 'trian'"), cmd[2]);
+    }
+}
