@@ -1,0 +1,63 @@
+package io.resnetspark.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** What a measurement ran on, and how much memory the process holds (native ND4J memory included). */
+public final class Machine {
+    private Machine() {
+    }
+
+    public static Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("cpu", cpuModel());
+        m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        m.put("nd4j_backend", Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
+        m.put("nd4j_threads", Nd4j.getEnvironment().maxMasterThreads());
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        return m;
+    }
+
+    static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through
+        }
+        return System.getProperty("os.arch");
+    }
+
+    /** Resident set size in MiB ({@code VmRSS}), or -1 where /proc is missing. */
+    public static long rssMiB() {
+        return procStatus("VmRSS:");
+    }
+
+    /** Peak resident set size in MiB ({@code VmHWM}). */
+    public static long peakRssMiB() {
+        return procStatus("VmHWM:");
+    }
+
+    private static long procStatus(String field) {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/self/status"));
+            for (String l : lines) {
+                if (l.startsWith(field)) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,65 @@
+package io.resnetspark.cli;
+
+import io.resnetspark.bench.ModelBenchmark;
+import io.resnetspark.config.ModelSettings;
+import io.resnetspark.config.UserError;
+import io.resnetspark.model.ModelStore;
+import io.resnetspark.model.OneDnn;
+import io.resnetspark.model.ResNetOptions;
+import java.util.Map;
+
+/**
+ * {@code benchmark}: images/s of training or inference (single process), printed as one JSON object.
+ * A run whose conv/BN layers lack their oneDNN helper says so loudly: such figures are 3-4x too slow.
+ */
+public final class BenchmarkCommand implements Command {
+    @Override
+    public String name() {
+        return "benchmark";
+    }
+
+    @Override
+    public String summary() {
+        return "measure training or inference images/s (median after warm-up) on random data";
+    }
+
+    @Override
+    public Map<String, String> flags() {
+        return Map.of("what", "", "model", "model.name", "input", "", "batch", "", "classes", "", "warmup", "",
+                "iters", "", "stem", "model.stem");
+    }
+
+    @Override
+    public Map<String, String> switches() {
+        return Map.of("json", "");
+    }
+
+    @Override
+    public int run(Invocation inv) throws Exception {
+        String what = inv.local("what", "train");
+        int batch = inv.localInt("batch", 32);
+        int warmup = inv.localInt("warmup", 2);
+        int iters = inv.localInt("iters", 10);
+        if (batch < 1 || warmup < 0 || iters < 1) {
+            throw new UserError("--batch and --iters must be at least 1 and --warmup at least 0");
+        }
+        int[] input = ResNetOptions.parseInput(inv.local("input", "3x224x224"));
+        ResNetOptions o = ModelSettings.options(inv.config(), inv.localInt("classes", 1000), input[0], input[1], input[2]);
+        Map<String, Object> result = switch (what) {
+            case "train", "infer" -> ModelBenchmark.run(o, what, batch, warmup, iters);
+            default -> throw new UserError("--what must be train or infer in this build, got '" + what + "'");
+        };
+        @SuppressWarnings("unchecked")
+        Map<String, Object> onednn = (Map<String, Object>) result.get("onednn");
+        if (OneDnn.cpuBackend() && !Boolean.TRUE.equals(onednn.get("complete"))) {
+            System.err.println("WARNING: oneDNN helpers are missing on " + onednn
+                    + "; these figures are not representative (see README, oneDNN on CPU)");
+        }
+        if (inv.localSwitch("json")) {
+            System.out.println(ModelStore.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+        } else {
+            System.out.println(ModelStore.JSON.writeValueAsString(result));
+        }
+        return 0;
+    }
+}
