@@ -1,0 +1,47 @@
+# Shared by the deploy/ scripts: where the jar is, how to build it, and the JVM flags Spark + ND4J need.
+# shellcheck shell=bash
+RS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RS_TARGET="$RS_ROOT/spark-jobs/target"
+RS_CACHE="${RESNET_SPARK_CACHE:-$HOME/.cache/resnet-spark}"
+RS_JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+# The shaded application jar; built on first use.
+rs_jar() {
+  local jar
+  jar=$(ls "$RS_TARGET"/resnet-spark-jobs-*-shaded.jar 2>/dev/null | head -n 1 || true)
+  if [[ -z "$jar" || ! -f "$RS_TARGET/provided-classpath.txt" ]]; then
+    echo "resnet-spark: building the application jar (first run only; takes a few minutes)..." >&2
+    (cd "$RS_ROOT" && mvn -q package -DskipTests) >&2
+    jar=$(ls "$RS_TARGET"/resnet-spark-jobs-*-shaded.jar | head -n 1)
+  fi
+  echo "$jar"
+}
+
+# What a Spark installation would provide (Spark, Scala, Hadoop client), as resolved by Maven.
+rs_provided_classpath() {
+  cat "$RS_TARGET/provided-classpath.txt"
+}
+
+# Spark's own Java 17 module flags (org.apache.spark.launcher.JavaModuleOptions); spark-submit adds
+# them itself, a plain `java` driver needs them. Then the ND4J/DL4J settings.
+rs_jvm_flags() {
+  mkdir -p "$RS_CACHE/javacpp" "$RS_CACHE/tmp"
+  RS_FLAGS=(
+    -XX:+IgnoreUnrecognizedVMOptions
+    --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+    --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+    --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+    --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+    --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
+    --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+    --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+    --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false
+    "-Dorg.bytedeco.javacpp.cachedir=$RS_CACHE/javacpp"
+    "-Dlog4j2.configurationFile=$RS_ROOT/conf/log4j2.properties"
+    "${RS_ND4J_FLAGS[@]}"
+  )
+}
+
+# The DL4J/Aeron system properties every driver and executor JVM gets (executors: through
+# spark.executor.extraJavaOptions, with the JavaCPP cache dir of the executor's host).
+RS_ND4J_FLAGS=(-Daeron.publication.unblock.timeout=60000000000 -Dorg.eclipse.deeplearning4j.helpers.disable=false)
