@@ -45,6 +45,15 @@ public final class Main {
     private Main() {
     }
 
+    /** A registered command by name (the pipeline runs the stages through these). */
+    static Command command(String name) {
+        Command c = COMMANDS.get(name);
+        if (c == null) {
+            throw new UserError("command '" + name + "' is not part of this build");
+        }
+        return c;
+    }
+
     public static void main(String[] args) {
         int code = run(args, System.err);
         System.exit(code);
