@@ -13,7 +13,7 @@ import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 
 /** Real image files for tests, encoded by javax.imageio's own writers. */
-final class TestImages {
+public final class TestImages {
     private TestImages() {
     }
 
