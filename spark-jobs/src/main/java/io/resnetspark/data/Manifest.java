@@ -20,7 +20,15 @@ public record Manifest(int formatVersion, String source, String format, List<Str
     public static final int FORMAT_VERSION = 1;
     public static final String FILE = "manifest.json";
 
-    public record Split(long images, int files, Map<String, Long> perClass, long skipped) {
+    /**
+     * @param seen            inputs found for this split: always {@code images + skipped}
+     * @param skippedPerClass skipped inputs whose class is known (the rest belong to no class)
+     */
+    public record Split(long images, int files, Map<String, Long> perClass, long skipped, long seen,
+                        Map<String, Long> skippedPerClass) {
+        public Split(long images, int files, Map<String, Long> perClass, long skipped) {
+            this(images, files, perClass, skipped, images + skipped, Map.of());
+        }
     }
 
     public record Skipped(String path, String split, String reason) {

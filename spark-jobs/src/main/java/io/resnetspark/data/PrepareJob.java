@@ -1,0 +1,331 @@
+package io.resnetspark.data;
+
+import io.resnetspark.cli.Progress;
+import io.resnetspark.config.UserError;
+import io.resnetspark.model.ModelStore;
+import io.resnetspark.model.Normalization;
+import io.resnetspark.spark.SparkSetup;
+import io.resnetspark.storage.Storage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import scala.Tuple2;
+
+/**
+ * The prepare job, driver side: list the source (driver), decode and preprocess in partitions
+ * (executors, {@link DecodePartition}), decide from the collected statuses which file each image goes
+ * to (driver, small: no pixels), then shuffle the pixels to the writers (executors,
+ * {@link BatchFileWriter}) and write the manifest last. Output is a function of the input and the
+ * settings only: the same input gives byte-identical minibatch files on every rerun.
+ */
+public final class PrepareJob {
+    public static final List<String> SPLITS = List.of("train", "val", "test");
+
+    private final PrepareSettings s;
+    private final Storage storage;
+    private final PrintStream log;
+
+    public PrepareJob(PrepareSettings settings, Storage storage, PrintStream log) {
+        this.s = settings;
+        this.storage = storage;
+        this.log = log;
+    }
+
+    public Path out() {
+        return Storage.path(s.out());
+    }
+
+    public Path manifestPath() {
+        return new Path(out(), Manifest.FILE);
+    }
+
+    /**
+     * Driver only, before Spark: true when the output is committed and must be kept. A committed
+     * output with overwrite, or a half-written one (no manifest), is removed.
+     */
+    public boolean alreadyPrepared() {
+        if (storage.exists(manifestPath())) {
+            if (!s.overwrite()) {
+                return true;
+            }
+            log.println("overwriting the prepared data at " + s.out() + " (prepare.overwrite)");
+            clean();
+        } else if (SPLITS.stream().anyMatch(sp -> storage.exists(new Path(out(), sp)))) {
+            log.println("cleaning up a half-written output at " + s.out() + " (no manifest: an earlier run did not "
+                    + "finish)");
+            clean();
+        }
+        return false;
+    }
+
+    private void clean() {
+        storage.delete(manifestPath());
+        for (String sp : SPLITS) {
+            storage.delete(new Path(out(), sp));
+        }
+    }
+
+    /** Driver only: the inputs of the source, in their fixed order. */
+    public SourceListing list() {
+        Path src = Storage.path(s.source());
+        if (!storage.exists(src)) {
+            throw new UserError("prepare.source " + s.source() + " does not exist");
+        }
+        SplitHash hash = s.splitHash();
+        SourceListing l = switch (s.format()) {
+            case "idx" -> IdxSource.list(storage, src, hash, s.classes());
+            case "csv" -> CsvSource.list(storage, src, hash, s.classes(), s.csv());
+            default -> ImageFolderSource.list(storage, src, hash);
+        };
+        if (l.items().isEmpty()) {
+            throw new UserError("prepare.source " + s.source() + " holds no input files");
+        }
+        if (l.classes().isEmpty()) {
+            throw new UserError("prepare.source " + s.source() + " has no class with any input ("
+                    + (s.format().equals("imagefolder") ? "expected root/<class>/<image>" : "no usable label") + ")");
+        }
+        return l;
+    }
+
+    /** The preprocessing for this source: output size and channels. */
+    public Preprocessor preprocessor(SourceListing l) {
+        int channels = s.channels() != 0 ? s.channels() : s.format().equals("imagefolder") ? 3 : 1;
+        int w = l.width();
+        int h = l.height();
+        if (s.size() == 0 && w == 0) {
+            int[] first = firstImageSize(l);
+            w = first[0];
+            h = first[1];
+        }
+        if (s.size() == 0 && w == 0) {
+            throw new UserError("prepare.size is 0 (keep the source size) but no image of " + s.source()
+                    + " could be read to learn it; set prepare.size");
+        }
+        return new Preprocessor(s.size(), w, h, channels, s.maxPixels());
+    }
+
+    private int[] firstImageSize(SourceListing l) {
+        int tried = 0;
+        for (PrepareItem i : l.items()) {
+            if (i.reason != null) {
+                continue;
+            }
+            try {
+                return ImageDecoder.size(storage.readBytes(new Path(s.source() + "/" + i.name)));
+            } catch (BadInputException e) {
+                if (++tried == 20) {
+                    break;
+                }
+            }
+        }
+        return new int[] {0, 0};
+    }
+
+    /** Runs the Spark work and writes the manifest last; returns it. */
+    public Manifest run(SparkSession spark, SourceListing l, Preprocessor pre, Map<String, String> hadoopSettings) {
+        long start = System.nanoTime();
+        JavaSparkContext jsc = SparkSetup.context(spark);
+        RemoteStorage remote = new RemoteStorage(hadoopSettings);
+        List<PrepareItem> items = l.items();
+        int parts = s.partitions() > 0 ? s.partitions() : 4 * jsc.defaultParallelism();
+        parts = Math.max(1, Math.min(parts, items.size()));
+
+        LongAccumulator decoded = jsc.sc().longAccumulator("prepare: inputs decoded");
+        JavaRDD<DecodedItem> rdd = jsc.parallelize(items, parts)
+                .mapPartitions(new DecodePartition(pre, s.source(), remote, decoded))
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        List<DecodedItem> statuses = withProgress("prepare: decode", "images", items.size(), decoded::value,
+                () -> new ArrayList<>(rdd.map(DecodedItem::status).collect()));
+        statuses.sort(Comparator.comparingInt(d -> d.index));
+        if (statuses.size() != items.size()) {
+            throw new IllegalStateException("decoded " + statuses.size() + " of " + items.size() + " inputs");
+        }
+
+        // every used image's file: splits in order, images in index order, batch after batch
+        int[] fileOf = new int[items.size()];
+        List<String> fileNames = new ArrayList<>();
+        for (String split : SPLITS) {
+            int pos = 0;
+            int base = fileNames.size();
+            for (DecodedItem d : statuses) {
+                if (d.ok() && d.split.equals(split)) {
+                    int f = base + pos / s.batch();
+                    if (pos % s.batch() == 0) {
+                        fileNames.add(String.format(Locale.ROOT, "%s/part-%05d.bin", split, pos / s.batch()));
+                    }
+                    fileOf[d.index] = f;
+                    pos++;
+                }
+            }
+        }
+        if (fileNames.isEmpty()) {
+            rdd.unpersist(false);
+            DecodedItem first = statuses.get(0);
+            throw new UserError("no usable input in " + s.source() + ": all " + items.size()
+                    + " inputs were skipped, e.g. " + first.name + ": " + first.reason);
+        }
+        Broadcast<int[]> files = jsc.broadcast(fileOf);
+        LongAccumulator written = jsc.sc().longAccumulator("prepare: files written");
+        int writers = Math.max(1, Math.min(parts, fileNames.size()));
+        BatchFileWriter writer = new BatchFileWriter(s.out(), fileNames.toArray(new String[0]), pre.channels(),
+                pre.height(), pre.width(), l.classes().size(), remote, written);
+        withProgress("prepare: write", "files", fileNames.size(), written::value, () -> {
+            keyByFile(rdd, files).repartitionAndSortWithinPartitions(new FilePartitioner(writers))
+                    .foreachPartition(writer);
+            return null;
+        });
+        rdd.unpersist(false);
+        files.destroy();
+
+        Manifest m = manifest(l, pre, statuses);
+        Reconciliation.check(m, items.size());
+        try {
+            storage.writeString(manifestPath(), ModelStore.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        long used = m.splits().values().stream().mapToLong(Manifest.Split::images).sum();
+        log.printf(Locale.ROOT, "prepared %,d images (train %,d, val %,d, test %,d) in %d files at %s; %,d inputs "
+                        + "skipped (listed in manifest.json); %.1f s, %.0f images/s%n", used,
+                m.splits().get("train").images(), m.splits().get("val").images(), m.splits().get("test").images(),
+                fileNames.size(), s.out(), items.size() - used, secs, items.size() / secs);
+        return m;
+    }
+
+    /** Static so the closure holds only the broadcast, never the job or the SparkContext. */
+    private static org.apache.spark.api.java.JavaPairRDD<Long, DecodedItem> keyByFile(JavaRDD<DecodedItem> rdd,
+                                                                                       Broadcast<int[]> files) {
+        return rdd.filter(DecodedItem::ok)
+                .mapToPair(d -> new Tuple2<>(FilePartitioner.key(files.value()[d.index], d.index), d));
+    }
+
+    private <T> T withProgress(String what, String unit, long total, LongSupplier done,
+                               java.util.function.Supplier<T> work) {
+        Progress p = new Progress(what, unit, total, log);
+        Thread poller = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(500);
+                    p.update(Math.min(done.getAsLong(), total - 1), null);
+                }
+            } catch (InterruptedException e) {
+                // the work is over
+            }
+        }, "prepare-progress");
+        poller.setDaemon(true);
+        poller.start();
+        try {
+            T r = work.get();
+            poller.interrupt();
+            poller.join();
+            p.update(total, null);
+            return r;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            poller.interrupt();
+        }
+    }
+
+    Manifest manifest(SourceListing l, Preprocessor pre, List<DecodedItem> statuses) {
+        List<String> classes = l.classes();
+        Map<String, long[]> perSplit = new LinkedHashMap<>();
+        for (String split : SPLITS) {
+            // images, skipped, then per class used and per class skipped
+            perSplit.put(split, new long[2 + 2 * classes.size()]);
+        }
+        int c = pre.channels();
+        long[] sum = new long[c];
+        long[] sq = new long[c];
+        long[] allSum = new long[c];
+        long[] allSq = new long[c];
+        long trainImages = 0;
+        long allImages = 0;
+        List<Manifest.Skipped> skipped = new ArrayList<>(l.notes());
+        for (DecodedItem d : statuses) {
+            long[] a = perSplit.get(d.split);
+            if (d.ok()) {
+                a[0]++;
+                a[2 + d.label]++;
+                for (int ch = 0; ch < c; ch++) {
+                    allSum[ch] += d.sum[ch];
+                    allSq[ch] += d.sumSquares[ch];
+                    if (d.split.equals("train")) {
+                        sum[ch] += d.sum[ch];
+                        sq[ch] += d.sumSquares[ch];
+                    }
+                }
+                allImages++;
+                if (d.split.equals("train")) {
+                    trainImages++;
+                }
+            } else {
+                a[1]++;
+                if (d.label >= 0) {
+                    a[2 + classes.size() + d.label]++;
+                }
+                skipped.add(new Manifest.Skipped(d.name, d.split, d.reason));
+            }
+        }
+        Map<String, Manifest.Split> splits = new LinkedHashMap<>();
+        perSplit.forEach((split, a) -> {
+            Map<String, Long> used = new LinkedHashMap<>();
+            Map<String, Long> bad = new LinkedHashMap<>();
+            for (int k = 0; k < classes.size(); k++) {
+                used.put(classes.get(k), a[2 + k]);
+                if (a[2 + classes.size() + k] > 0) {
+                    bad.put(classes.get(k), a[2 + classes.size() + k]);
+                }
+            }
+            int files = (int) ((a[0] + s.batch() - 1) / s.batch());
+            splits.put(split, new Manifest.Split(a[0], files, used, a[1], a[0] + a[1], bad));
+        });
+        long pixels = (long) pre.width() * pre.height();
+        Normalization norm = trainImages > 0 ? stats(sum, sq, trainImages * pixels)
+                : stats(allSum, allSq, allImages * pixels);
+        Map<String, Object> recipe = new LinkedHashMap<>(pre.recipe());
+        recipe.put("split", l.splitRule());
+        recipe.put("split_seed", s.splitSeed());
+        recipe.put("val_fraction", s.valFraction());
+        recipe.put("test_fraction", s.testFraction());
+        recipe.put("normalization_from", trainImages > 0 ? "train split" : "all images (the train split is empty)");
+        if (l.dataset() != null) {
+            recipe.put("dataset", l.dataset());
+        }
+        recipe.put("sources_listed", statuses.size());
+        return new Manifest(Manifest.FORMAT_VERSION, s.source(), s.format(), classes, pre.channels(), pre.height(),
+                pre.width(), s.batch(), norm, splits, skipped, recipe, Instant.now().toString());
+    }
+
+    /** Per-channel mean and std in [0, 1] units from exact integer sums. */
+    static Normalization stats(long[] sum, long[] sq, long n) {
+        double[] mean = new double[sum.length];
+        double[] std = new double[sum.length];
+        for (int ch = 0; ch < sum.length; ch++) {
+            double m = sum[ch] / (double) n;
+            double var = sq[ch] / (double) n - m * m;
+            mean[ch] = m / 255.0;
+            double sd = Math.sqrt(Math.max(0, var)) / 255.0;
+            // constant images: dividing by zero at training time would give NaNs
+            std[ch] = sd < 1e-6 ? 1.0 : sd;
+        }
+        return new Normalization(mean, std);
+    }
+}

@@ -1,0 +1,12 @@
+package io.resnetspark.data;
+
+import java.util.List;
+
+/**
+ * What the driver found in a source: classes in label order, every input in a fixed order, the
+ * recognised data set (or null), the common image size of record formats (0 for image files), how the
+ * split was decided, and notes about things that are not files (class folders with no images).
+ */
+public record SourceListing(List<String> classes, List<PrepareItem> items, String dataset, int width, int height,
+                            String splitRule, List<Manifest.Skipped> notes) {
+}
