@@ -10,7 +10,8 @@ import java.util.Map;
  * iteration, seed, metrics, config) that checkpoints, model cards and resume read back.
  */
 public record ModelMetadata(int formatVersion, ResNetOptions options, List<String> classes,
-                            Normalization normalization, Map<String, Object> training) {
+                            Normalization normalization, Map<String, Object> training)
+        implements java.io.Serializable {
     public static final int FORMAT_VERSION = 1;
 
     public ModelMetadata {

@@ -13,7 +13,8 @@ import java.util.Locale;
  */
 public record ResNetOptions(String model, int classes, int channels, int height, int width, Stem stem,
                             Shortcut shortcut, boolean residual, boolean includeTop, double dropout,
-                            int lastStride, String init, double bnMomentum, double bnEpsilon, long seed) {
+                            int lastStride, String init, double bnMomentum, double bnEpsilon, long seed)
+        implements java.io.Serializable {
 
     public static Builder builder(String model) {
         return new Builder(model);

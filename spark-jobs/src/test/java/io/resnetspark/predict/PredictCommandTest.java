@@ -1,0 +1,114 @@
+package io.resnetspark.predict;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.resnetspark.data.BatchTransform;
+import io.resnetspark.data.Manifest;
+import io.resnetspark.data.Minibatch;
+import io.resnetspark.data.PreparedData;
+import io.resnetspark.data.TestImageFiles;
+import io.resnetspark.model.ModelMetadata;
+import io.resnetspark.model.ModelStore;
+import io.resnetspark.model.Optimization;
+import io.resnetspark.model.ResNetBuilder;
+import io.resnetspark.model.ResNetOptions;
+import io.resnetspark.testing.Cli;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Batch prediction on raw image files: one row per file, errors instead of crashes, and exactly the
+ * preprocessing prepare applied (the probabilities equal the model's output on prepare's batches).
+ */
+class PredictCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void predictsEveryFileWithTrainingPreprocessing() throws Exception {
+        Path images = dir.resolve("images");
+        TestImageFiles.Tree tree = TestImageFiles.mixedTree(images);
+        Path prepared = dir.resolve("prepared");
+        String[] prep = Cli.strings("prepare", "--source", images.toString(), "--format", "imagefolder",
+                "--out", prepared.toString(), "--size", "16", "--batch", "4", "--val-fraction", "0",
+                "--test-fraction", "0", "--set", "spark.master=local[2]", "--set", "prepare.channels=3");
+        assertEquals("0", prep[0], prep[2]);
+        Manifest m = PreparedData.manifest(prepared);
+
+        ResNetOptions o = ResNetOptions.builder("resnet20").classes(m.classes().size()).input(3, 16, 16).build();
+        ComputationGraph g = ResNetBuilder.build(o, Optimization.defaults());
+        File model = dir.resolve("model.zip").toFile();
+        ModelStore.save(g, ModelMetadata.of(o, m.classes(), m.normalization()), false, model);
+
+        Path out = dir.resolve("predictions");
+        String[] r = Cli.strings("predict", "--model", model.toString(), "--images", images.toString(),
+                "--out", out.toString(), "--top-k", "2", "--set", "spark.master=local[2]");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(new File(out.toFile(), "_SUCCESS").exists());
+
+        SparkSession spark = SparkSession.builder().getOrCreate();
+        List<Row> rows = spark.read().parquet(out.resolve("parquet").toString()).collectAsList();
+        long csvRows = spark.read().option("header", "true").csv(out.resolve("csv").toString()).count();
+        // every file except the hidden one gets a row
+        assertEquals(tree.files() - 1, rows.size());
+        assertEquals(rows.size(), csvRows);
+
+        Map<String, Row> byName = new HashMap<>();
+        for (Row row : rows) {
+            byName.put(row.getString(0).replaceFirst("^file:", "").replace(images.toString() + "/", ""), row);
+        }
+        assertNotNull(byName.get("dog/truncated.jpg").getString(1), "undecodable file gets an error row");
+        assertNotNull(byName.get("readme.txt").getString(1));
+        assertNotNull(byName.get("cat/huge.png").getString(1));
+
+        // prepare's batches hold the same images after the same preprocessing: compare probabilities
+        BatchTransform eval = BatchTransform.eval(m.normalization());
+        int compared = 0;
+        for (Minibatch b : PreparedData.batches(prepared, "train")) {
+            INDArray probs = g.outputSingle(false, eval.apply(b, new Random(0)).getFeatures());
+            for (int i = 0; i < b.n(); i++) {
+                String rel = b.sources()[i].replaceFirst("^file:", "").replace(images.toString() + "/", "");
+                Row row = byName.get(rel);
+                assertNotNull(row, "a row for " + rel + " in " + byName.keySet());
+                assertNull(row.getString(1), rel);
+                int top = probs.getRow(i).argMax().getInt(0);
+                assertEquals(m.classes().get(top), row.getString(2), rel);
+                assertEquals(probs.getDouble(i, top), row.getDouble(3), 1e-5, rel);
+                assertTrue(row.getDouble(3) >= row.getDouble(5), "top-k is sorted");
+                compared++;
+            }
+        }
+        assertEquals(tree.good(), compared);
+
+        String[] again = Cli.strings("predict", "--model", model.toString(), "--images", images.toString(),
+                "--out", out.toString(), "--set", "spark.master=local[2]");
+        assertEquals("0", again[0]);
+        assertTrue(again[1].contains("already complete"), again[1]);
+        assertFalse(Files.exists(out.resolve("parquet/_temporary")));
+    }
+
+    @Test
+    void incompleteExportIsRefusedInOneSentence() throws Exception {
+        Path export = Files.createDirectories(dir.resolve("models/m/v1"));
+        Files.write(export.resolve("model.zip"), new byte[] {1, 2, 3});
+        String[] r = Cli.strings("predict", "--model", export.toString(), "--images", dir.toString(),
+                "--out", dir.resolve("o").toString(), "--set", "spark.master=local[1]");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("not a complete export"), r[2]);
+    }
+}
