@@ -3,6 +3,8 @@ package io.resnetspark.cli;
 import io.resnetspark.bench.ModelBenchmark;
 import io.resnetspark.config.ModelSettings;
 import io.resnetspark.config.UserError;
+import io.resnetspark.data.DecodeThroughput;
+import java.util.LinkedHashMap;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.OneDnn;
 import io.resnetspark.model.ResNetOptions;
@@ -26,12 +28,32 @@ public final class BenchmarkCommand implements Command {
     @Override
     public Map<String, String> flags() {
         return Map.of("what", "", "model", "model.name", "input", "", "batch", "", "classes", "", "warmup", "",
-                "iters", "", "stem", "model.stem");
+                "iters", "", "stem", "model.stem", "format", "", "source-size", "");
     }
 
     @Override
     public Map<String, String> switches() {
         return Map.of("json", "");
+    }
+
+    /** Decode + resize + crop images/s on one thread (= per core: prepare runs one task per core). */
+    private static Map<String, Object> prepare(Invocation inv, int[] input, int iters) {
+        String format = inv.local("format", "jpeg");
+        int sourceSide = inv.localInt("source-size", 256);
+        int images = Math.max(iters, 50);
+        DecodeThroughput.Result r = DecodeThroughput.measure(images, sourceSide, format,
+                input[1] == sourceSide ? 0 : input[1], input[0]);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("what", "prepare");
+        m.put("format", format);
+        m.put("source", sourceSide + "x" + sourceSide);
+        m.put("output", input[0] + "x" + r.outSide() + "x" + r.outSide());
+        m.put("images_per_sec_per_core", Math.round(r.imagesPerSecond() * 10) / 10.0);
+        m.put("images", r.images());
+        m.put("mean_file_bytes", r.meanFileBytes());
+        m.put("rss_mib", io.resnetspark.bench.Machine.rssMiB());
+        m.put("machine", io.resnetspark.bench.Machine.describe());
+        return m;
     }
 
     @Override
@@ -47,11 +69,12 @@ public final class BenchmarkCommand implements Command {
         ResNetOptions o = ModelSettings.options(inv.config(), inv.localInt("classes", 1000), input[0], input[1], input[2]);
         Map<String, Object> result = switch (what) {
             case "train", "infer" -> ModelBenchmark.run(o, what, batch, warmup, iters);
-            default -> throw new UserError("--what must be train or infer in this build, got '" + what + "'");
+            case "prepare" -> prepare(inv, input, iters);
+            default -> throw new UserError("--what must be train, infer or prepare in this build, got '" + what + "'");
         };
         @SuppressWarnings("unchecked")
         Map<String, Object> onednn = (Map<String, Object>) result.get("onednn");
-        if (OneDnn.cpuBackend() && !Boolean.TRUE.equals(onednn.get("complete"))) {
+        if (onednn != null && OneDnn.cpuBackend() && !Boolean.TRUE.equals(onednn.get("complete"))) {
             System.err.println("WARNING: oneDNN helpers are missing on " + onednn
                     + "; these figures are not representative (see README, oneDNN on CPU)");
         }

@@ -34,6 +34,12 @@ class BenchmarkCommandTest {
                 "--batch", "2", "--classes", "10", "--warmup", "0", "--iters", "1", "--json");
         assertEquals("0", r[0], r[2]);
         assertEquals("infer", new ObjectMapper().readTree(r[1].trim()).get("what").asText());
+        String[] prep = SummaryCommandTest.cli("benchmark", "--what", "prepare", "--format", "png", "--source-size", "28",
+                "--input", "1x28x28", "--iters", "50", "--json");
+        assertEquals("0", prep[0], prep[2]);
+        JsonNode p = new ObjectMapper().readTree(prep[1].trim());
+        assertTrue(p.get("images_per_sec_per_core").asDouble() > 0);
+        assertEquals("1x28x28", p.get("output").asText());
         String[] bad = SummaryCommandTest.cli("benchmark", "--what", "fly", "--model", "resnet18", "--input", "1x28x28");
         assertEquals("2", bad[0]);
         assertTrue(bad[2].contains("--what"), bad[2]);
