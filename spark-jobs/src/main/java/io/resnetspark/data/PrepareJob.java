@@ -35,6 +35,7 @@ import scala.Tuple2;
  */
 public final class PrepareJob {
     public static final List<String> SPLITS = List.of("train", "val", "test");
+    static final int IMAGES_PER_TASK = 2000;
 
     private final PrepareSettings s;
     private final Storage storage;
@@ -142,13 +143,15 @@ public final class PrepareJob {
         JavaSparkContext jsc = SparkSetup.context(spark);
         RemoteStorage remote = new RemoteStorage(hadoopSettings);
         List<PrepareItem> items = l.items();
-        int parts = s.partitions() > 0 ? s.partitions() : 4 * jsc.defaultParallelism();
+        // small tasks: progress moves (accumulators report at task end) and a retried task redoes little
+        int parts = s.partitions() > 0 ? s.partitions()
+                : Math.max(4 * jsc.defaultParallelism(), (items.size() + IMAGES_PER_TASK - 1) / IMAGES_PER_TASK);
         parts = Math.max(1, Math.min(parts, items.size()));
 
         LongAccumulator decoded = jsc.sc().longAccumulator("prepare: inputs decoded");
         JavaRDD<DecodedItem> rdd = jsc.parallelize(items, parts)
                 .mapPartitions(new DecodePartition(pre, s.source(), remote, decoded))
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+                .persist(StorageLevel.MEMORY_AND_DISK());
         List<DecodedItem> statuses = withProgress("prepare: decode", "images", items.size(), decoded::value,
                 () -> new ArrayList<>(rdd.map(DecodedItem::status).collect()));
         statuses.sort(Comparator.comparingInt(d -> d.index));
