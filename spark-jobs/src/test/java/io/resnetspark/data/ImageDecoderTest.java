@@ -99,6 +99,12 @@ class ImageDecoderTest {
         for (int i = 0; i < 40 * 40; i++) {
             assertEquals(99, up[40 * 40 + i] & 0xFF);
         }
+        // shrinking by a non-integer factor (77 -> 30) keeps it constant too: the weights sum to 1
+        byte[] down = new Preprocessor(30, 0, 0, 3, LIMIT).fromFile(TestImages.encode(TestImages.solid(100, 77, 0x0963C7), "png"));
+        for (int i = 0; i < 30 * 30; i++) {
+            assertEquals(9, down[i] & 0xFF);
+            assertEquals(199, down[2 * 30 * 30 + i] & 0xFF);
+        }
     }
 
     @Test
