@@ -127,7 +127,7 @@ public final class PrepareJob {
                 continue;
             }
             try {
-                return ImageDecoder.size(storage.readBytes(new Path(s.source() + "/" + i.name)));
+                return ImageDecoder.size(storage.readBytes(PrepareItem.file(s.source(), i.name)));
             } catch (BadInputException e) {
                 if (++tried == 20) {
                     break;
