@@ -24,13 +24,12 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
-import scala.Tuple2;
 
 /**
  * The prepare job, driver side: list the source (driver), decode and preprocess in partitions
  * (executors, {@link DecodePartition}), decide from the collected statuses which file each image goes
- * to (driver, small: no pixels), then shuffle the pixels to the writers (executors,
- * {@link BatchFileWriter}) and write the manifest last. Output is a function of the input and the
+ * to (driver, small: no pixels), then shuffle the pixels in per-file chunks ({@link ChunkByFile}) to
+ * the writers (executors, {@link BatchFileWriter}) and write the manifest last. Output is a function of the input and the
  * settings only: the same input gives byte-identical minibatch files on every rerun.
  */
 public final class PrepareJob {
@@ -188,7 +187,8 @@ public final class PrepareJob {
         BatchFileWriter writer = new BatchFileWriter(s.out(), fileNames.toArray(new String[0]), pre.channels(),
                 pre.height(), pre.width(), l.classes().size(), remote, written);
         withProgress("prepare: write", "files", fileNames.size(), written::value, () -> {
-            keyByFile(rdd, files).repartitionAndSortWithinPartitions(new FilePartitioner(writers))
+            rdd.mapPartitionsToPair(new ChunkByFile(files))
+                    .repartitionAndSortWithinPartitions(new FilePartitioner(writers))
                     .foreachPartition(writer);
             return null;
         });
@@ -209,13 +209,6 @@ public final class PrepareJob {
                 m.splits().get("train").images(), m.splits().get("val").images(), m.splits().get("test").images(),
                 fileNames.size(), s.out(), items.size() - used, secs, items.size() / secs);
         return m;
-    }
-
-    /** Static so the closure holds only the broadcast, never the job or the SparkContext. */
-    private static org.apache.spark.api.java.JavaPairRDD<Long, DecodedItem> keyByFile(JavaRDD<DecodedItem> rdd,
-                                                                                       Broadcast<int[]> files) {
-        return rdd.filter(DecodedItem::ok)
-                .mapToPair(d -> new Tuple2<>(FilePartitioner.key(files.value()[d.index], d.index), d));
     }
 
     private <T> T withProgress(String what, String unit, long total, LongSupplier done,
