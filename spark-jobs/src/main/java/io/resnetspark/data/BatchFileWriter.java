@@ -10,10 +10,11 @@ import scala.Tuple2;
 
 /**
  * Executor side of prepare: writes the minibatch files of one partition. Its input is sorted by
- * (file, index), so each file's images arrive together and in order; a file is written whole
+ * (file, index of the chunk's first image), so each file's chunks arrive together and in order; a
+ * file is written whole
  * (temporary name, then rename) as soon as its last image has arrived.
  */
-public final class BatchFileWriter implements VoidFunction<Iterator<Tuple2<Long, DecodedItem>>> {
+public final class BatchFileWriter implements VoidFunction<Iterator<Tuple2<Long, BatchChunk>>> {
     private static final long serialVersionUID = 1L;
 
     private final String outRoot;
@@ -38,35 +39,36 @@ public final class BatchFileWriter implements VoidFunction<Iterator<Tuple2<Long,
     }
 
     @Override
-    public void call(Iterator<Tuple2<Long, DecodedItem>> it) {
+    public void call(Iterator<Tuple2<Long, BatchChunk>> it) {
         int current = -1;
-        List<DecodedItem> batch = new ArrayList<>();
+        List<BatchChunk> chunks = new ArrayList<>();
         while (it.hasNext()) {
-            Tuple2<Long, DecodedItem> t = it.next();
+            Tuple2<Long, BatchChunk> t = it.next();
             int file = FilePartitioner.fileId(t._1());
-            if (file != current && !batch.isEmpty()) {
-                write(current, batch);
-                batch.clear();
+            if (file != current && !chunks.isEmpty()) {
+                write(current, chunks);
+                chunks.clear();
             }
             current = file;
-            batch.add(t._2());
+            chunks.add(t._2());
         }
-        if (!batch.isEmpty()) {
-            write(current, batch);
+        if (!chunks.isEmpty()) {
+            write(current, chunks);
         }
     }
 
-    private void write(int file, List<DecodedItem> batch) {
-        int n = batch.size();
+    private void write(int file, List<BatchChunk> chunks) {
+        int n = chunks.stream().mapToInt(c -> c.n).sum();
         int bytes = channels * height * width;
         byte[] pixels = new byte[n * bytes];
         int[] labels = new int[n];
         String[] sources = new String[n];
-        for (int i = 0; i < n; i++) {
-            DecodedItem d = batch.get(i);
-            System.arraycopy(d.pixels, 0, pixels, i * bytes, bytes);
-            labels[i] = d.label;
-            sources[i] = d.name;
+        int at = 0;
+        for (BatchChunk c : chunks) {
+            System.arraycopy(c.pixels, 0, pixels, at * bytes, c.n * bytes);
+            System.arraycopy(c.labels, 0, labels, at, c.n);
+            System.arraycopy(c.names, 0, sources, at, c.n);
+            at += c.n;
         }
         Minibatch mb = new Minibatch(n, channels, height, width, classes, pixels, labels, sources);
         remote.storage().write(new Path(outRoot + "/" + fileNames[file]), mb::write);

@@ -2,7 +2,6 @@ package io.resnetspark.data;
 
 import io.resnetspark.storage.Storage;
 import java.util.Iterator;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.util.LongAccumulator;
 
@@ -59,7 +58,7 @@ public final class DecodePartition implements FlatMapFunction<Iterator<PrepareIt
                 px = pre.fromGray(item.raw, item.rawWidth, item.rawHeight);
             } else {
                 Storage storage = remote.storage();
-                px = pre.fromFile(storage.readBytes(new Path(sourceRoot + "/" + item.name)));
+                px = pre.fromFile(storage.readBytes(PrepareItem.file(sourceRoot, item.name)));
             }
             d.pixels = px;
             int c = pre.channels();

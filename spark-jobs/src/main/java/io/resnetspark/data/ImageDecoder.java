@@ -3,6 +3,8 @@ package io.resnetspark.data;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -116,6 +118,31 @@ public final class ImageDecoder {
         return m;
     }
 
+    private static Planes direct(Raster raster, int channels, int w, int h) {
+        ComponentSampleModel sm = (ComponentSampleModel) raster.getSampleModel();
+        DataBufferByte db = (DataBufferByte) raster.getDataBuffer();
+        byte[] data = db.getData();
+        int stride = sm.getPixelStride();
+        int scan = sm.getScanlineStride();
+        int[] offsets = sm.getBandOffsets();
+        int[] banks = sm.getBankIndices();
+        int base = db.getOffset() - raster.getSampleModelTranslateY() * scan
+                - raster.getSampleModelTranslateX() * stride;
+        byte[][] planes = new byte[channels][w * h];
+        for (int c = 0; c < channels; c++) {
+            byte[] bank = banks[c] == 0 ? data : db.getData(banks[c]);
+            byte[] plane = planes[c];
+            for (int y = 0; y < h; y++) {
+                int src = base + y * scan + offsets[c];
+                int o = y * w;
+                for (int x = 0; x < w; x++, src += stride) {
+                    plane[o + x] = bank[src];
+                }
+            }
+        }
+        return new Planes(planes, w, h);
+    }
+
     /**
      * Grayscale sources keep their one channel (raw samples, not through the color model, which would
      * treat Java's linear gray as needing gamma); palette, RGB and RGBA become R, G, B, dropping alpha
@@ -127,7 +154,14 @@ public final class ImageDecoder {
         Raster raster = img.getRaster();
         var cm = img.getColorModel();
         int type = cm.getColorSpace().getType();
-        if (cm instanceof ComponentColorModel && type == ColorSpace.TYPE_GRAY) {
+        boolean component = cm instanceof ComponentColorModel;
+        if (component && (type == ColorSpace.TYPE_GRAY || cm.getColorSpace().isCS_sRGB())
+                && raster.getDataBuffer() instanceof DataBufferByte
+                && raster.getSampleModel() instanceof ComponentSampleModel) {
+            // the common case (8-bit JPEG, PNG, BMP): read the decoder's bytes directly
+            return direct(raster, type == ColorSpace.TYPE_GRAY ? 1 : 3, w, h);
+        }
+        if (component && type == ColorSpace.TYPE_GRAY) {
             int shift = Math.max(0, cm.getComponentSize(0) - 8);
             byte[] g = new byte[w * h];
             int[] row = new int[w];

@@ -47,4 +47,10 @@ public class PrepareItem implements Serializable {
         i.reason = reason;
         return i;
     }
+
+    /** The file of an item listed under {@code root}; built from parts so that ':' or '#' in names survive. */
+    public static org.apache.hadoop.fs.Path file(String root, String name) {
+        return new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(root),
+                new org.apache.hadoop.fs.Path(null, null, name));
+    }
 }

@@ -24,17 +24,17 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
-import scala.Tuple2;
 
 /**
  * The prepare job, driver side: list the source (driver), decode and preprocess in partitions
  * (executors, {@link DecodePartition}), decide from the collected statuses which file each image goes
- * to (driver, small: no pixels), then shuffle the pixels to the writers (executors,
- * {@link BatchFileWriter}) and write the manifest last. Output is a function of the input and the
+ * to (driver, small: no pixels), then shuffle the pixels in per-file chunks ({@link ChunkByFile}) to
+ * the writers (executors, {@link BatchFileWriter}) and write the manifest last. Output is a function of the input and the
  * settings only: the same input gives byte-identical minibatch files on every rerun.
  */
 public final class PrepareJob {
     public static final List<String> SPLITS = List.of("train", "val", "test");
+    static final int IMAGES_PER_TASK = 2000;
 
     private final PrepareSettings s;
     private final Storage storage;
@@ -126,7 +126,7 @@ public final class PrepareJob {
                 continue;
             }
             try {
-                return ImageDecoder.size(storage.readBytes(new Path(s.source() + "/" + i.name)));
+                return ImageDecoder.size(storage.readBytes(PrepareItem.file(s.source(), i.name)));
             } catch (BadInputException e) {
                 if (++tried == 20) {
                     break;
@@ -142,13 +142,15 @@ public final class PrepareJob {
         JavaSparkContext jsc = SparkSetup.context(spark);
         RemoteStorage remote = new RemoteStorage(hadoopSettings);
         List<PrepareItem> items = l.items();
-        int parts = s.partitions() > 0 ? s.partitions() : 4 * jsc.defaultParallelism();
+        // small tasks: progress moves (accumulators report at task end) and a retried task redoes little
+        int parts = s.partitions() > 0 ? s.partitions()
+                : Math.max(4 * jsc.defaultParallelism(), (items.size() + IMAGES_PER_TASK - 1) / IMAGES_PER_TASK);
         parts = Math.max(1, Math.min(parts, items.size()));
 
         LongAccumulator decoded = jsc.sc().longAccumulator("prepare: inputs decoded");
         JavaRDD<DecodedItem> rdd = jsc.parallelize(items, parts)
                 .mapPartitions(new DecodePartition(pre, s.source(), remote, decoded))
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+                .persist(StorageLevel.MEMORY_AND_DISK());
         List<DecodedItem> statuses = withProgress("prepare: decode", "images", items.size(), decoded::value,
                 () -> new ArrayList<>(rdd.map(DecodedItem::status).collect()));
         statuses.sort(Comparator.comparingInt(d -> d.index));
@@ -185,7 +187,8 @@ public final class PrepareJob {
         BatchFileWriter writer = new BatchFileWriter(s.out(), fileNames.toArray(new String[0]), pre.channels(),
                 pre.height(), pre.width(), l.classes().size(), remote, written);
         withProgress("prepare: write", "files", fileNames.size(), written::value, () -> {
-            keyByFile(rdd, files).repartitionAndSortWithinPartitions(new FilePartitioner(writers))
+            rdd.mapPartitionsToPair(new ChunkByFile(files))
+                    .repartitionAndSortWithinPartitions(new FilePartitioner(writers))
                     .foreachPartition(writer);
             return null;
         });
@@ -206,13 +209,6 @@ public final class PrepareJob {
                 m.splits().get("train").images(), m.splits().get("val").images(), m.splits().get("test").images(),
                 fileNames.size(), s.out(), items.size() - used, secs, items.size() / secs);
         return m;
-    }
-
-    /** Static so the closure holds only the broadcast, never the job or the SparkContext. */
-    private static org.apache.spark.api.java.JavaPairRDD<Long, DecodedItem> keyByFile(JavaRDD<DecodedItem> rdd,
-                                                                                       Broadcast<int[]> files) {
-        return rdd.filter(DecodedItem::ok)
-                .mapToPair(d -> new Tuple2<>(FilePartitioner.key(files.value()[d.index], d.index), d));
     }
 
     private <T> T withProgress(String what, String unit, long total, LongSupplier done,

@@ -100,6 +100,13 @@ public final class Resampler {
     static float[][] resample(byte[][] planes, int w, Axis ax, Axis ay, int outW, int outH) {
         int y0 = ay.sourceMin();
         int rows = ay.sourceMax() - y0 + 1;
+        // weights flattened to a fixed number of taps per output (zero padded): a tight inner loop
+        int tx = taps(ax);
+        int[] fx = ax.first.clone();
+        float[] wx = flat(ax, tx, fx, 0, w);
+        int ty = taps(ay);
+        int[] fy = ay.first.clone();
+        float[] wy = flat(ay, ty, fy, y0, y0 + rows);
         float[][] out = new float[planes.length][outW * outH];
         float[] tmp = new float[rows * outW];
         for (int p = 0; p < planes.length; p++) {
@@ -108,22 +115,24 @@ public final class Resampler {
                 int srow = (y0 + r) * w;
                 int trow = r * outW;
                 for (int x = 0; x < outW; x++) {
-                    int s = srow + ax.first[x];
-                    float[] wx = ax.weights[x];
+                    int s = srow + fx[x];
+                    int k0 = x * tx;
                     float v = 0;
-                    for (int k = 0; k < wx.length; k++) {
-                        v += (src[s + k] & 0xFF) * wx[k];
+                    for (int k = 0; k < tx; k++) {
+                        v += (src[s + k] & 0xFF) * wx[k0 + k];
                     }
                     tmp[trow + x] = v;
                 }
             }
             float[] dst = out[p];
             for (int y = 0; y < outH; y++) {
-                int r0 = ay.first[y] - y0;
-                float[] wy = ay.weights[y];
+                int r0 = fy[y] - y0;
                 int drow = y * outW;
-                for (int k = 0; k < wy.length; k++) {
-                    float wk = wy[k];
+                for (int k = 0; k < ty; k++) {
+                    float wk = wy[y * ty + k];
+                    if (wk == 0) {
+                        continue;
+                    }
                     int trow = (r0 + k) * outW;
                     for (int x = 0; x < outW; x++) {
                         dst[drow + x] += tmp[trow + x] * wk;
@@ -132,5 +141,28 @@ public final class Resampler {
             }
         }
         return out;
+    }
+
+    private static int taps(Axis a) {
+        int t = 1;
+        for (float[] w : a.weights) {
+            t = Math.max(t, w.length);
+        }
+        return t;
+    }
+
+    /**
+     * Weights padded with zeros to {@code taps} per output; where the padding would run past the source
+     * end, the window is moved left (in {@code first}) so that every read stays inside.
+     */
+    private static float[] flat(Axis a, int taps, int[] first, int srcStart, int srcEnd) {
+        float[] f = new float[a.first.length * taps];
+        for (int i = 0; i < a.first.length; i++) {
+            int shift = Math.max(0, first[i] + taps - srcEnd);
+            shift = Math.min(shift, first[i] - srcStart);
+            first[i] -= shift;
+            System.arraycopy(a.weights[i], 0, f, i * taps + shift, a.weights[i].length);
+        }
+        return f;
     }
 }

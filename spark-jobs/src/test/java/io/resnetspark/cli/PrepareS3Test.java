@@ -45,7 +45,9 @@ class PrepareS3Test {
                 "--test-fraction", "0.2"};
             String[] l = run(s3, false, common, "--source", src.toString(), "--out", local.toString());
             assertEquals("0", l[0], l[2]);
-            String[] r = run(s3, true, common, "--source", bucket + "/raw", "--out", bucket + "/prepared");
+            // another partitioning too: the output must not depend on it
+            String[] r = run(s3, true, common, "--source", bucket + "/raw", "--out", bucket + "/prepared",
+                    "--partitions", "3");
             assertEquals("0", r[0], r[2]);
 
             Map<String, byte[]> remote = new TreeMap<>();

@@ -34,6 +34,12 @@ class ImageDecoderTest {
         byte[] g1 = new Preprocessor(0, 7, 5, 1, LIMIT).fromFile(TestImages.encode(TestImages.gray(7, 5, 100), "png"));
         assertEquals(35, g1.length);
         assertEquals(100 + 6 + 4, px(g1, 0, 7, 5, 6, 4));
+        // 16-bit grayscale PNG: the high byte
+        BufferedImage g16 = new BufferedImage(7, 5, BufferedImage.TYPE_USHORT_GRAY);
+        g16.getRaster().setSample(2, 3, 0, 0xAB12);
+        byte[] d16 = new Preprocessor(0, 7, 5, 1, LIMIT).fromFile(TestImages.encode(g16, "png"));
+        assertEquals(0xAB, px(d16, 0, 7, 5, 2, 3));
+        assertEquals(0, px(d16, 0, 7, 5, 0, 0));
         // RGBA: alpha dropped, color kept
         byte[] a = keep.fromFile(TestImages.encode(TestImages.rgba(7, 5, 200, 100, 50, 64), "png"));
         assertArrayEquals(new int[] {200, 100, 50}, new int[] {px(a, 0, 7, 5, 1, 1), px(a, 1, 7, 5, 1, 1),
@@ -98,6 +104,12 @@ class ImageDecoderTest {
         byte[] up = new Preprocessor(40, 0, 0, 3, LIMIT).fromFile(TestImages.encode(TestImages.solid(13, 9, 0x0963C7), "bmp"));
         for (int i = 0; i < 40 * 40; i++) {
             assertEquals(99, up[40 * 40 + i] & 0xFF);
+        }
+        // shrinking by a non-integer factor (77 -> 30) keeps it constant too: the weights sum to 1
+        byte[] down = new Preprocessor(30, 0, 0, 3, LIMIT).fromFile(TestImages.encode(TestImages.solid(100, 77, 0x0963C7), "png"));
+        for (int i = 0; i < 30 * 30; i++) {
+            assertEquals(9, down[i] & 0xFF);
+            assertEquals(199, down[2 * 30 * 30 + i] & 0xFF);
         }
     }
 

@@ -29,7 +29,7 @@ public final class TestImageFiles {
         TestImages.write(root.resolve("cat/c.gif"), TestImages.palette(64, 32, 0xFF8800, 0x0088FF), "gif");
         TestImages.write(root.resolve("cat/d.bmp"), TestImages.rgb(33, 17, 0, 100, 200), "bmp");
         TestImages.write(root.resolve("cat/nested/e.png"), TestImages.gray(9, 31, 50), "png");
-        TestImages.write(root.resolve("cat/f.jpeg"), TestImages.rgb(300, 200, 5, 5, 5), "jpeg");
+        TestImages.write(root.resolve("cat/f g#1.jpeg"), TestImages.rgb(300, 200, 5, 5, 5), "jpeg");
         good += 6;
         TestImages.write(root.resolve("cat/huge.png"), TestImages.pngClaiming(10_000, 8_000));
         bad.put("cat/huge.png", "megapixels");
