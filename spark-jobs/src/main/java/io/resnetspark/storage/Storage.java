@@ -152,7 +152,11 @@ public final class Storage {
         }
     }
 
-    /** Plain files directly under a directory, sorted by name; empty when the directory does not exist. */
+    /**
+     * Plain files directly under a directory, sorted by name; empty when the directory does not exist.
+     * Hidden files (names starting with '.' or '_': Hadoop's checksums, markers, our temporary files)
+     * are left out, as Hadoop's own input formats do.
+     */
     public List<FileStatus> listFiles(Path dir) {
         try {
             FileSystem fs = fs(dir);
@@ -161,7 +165,8 @@ public final class Storage {
             }
             List<FileStatus> out = new ArrayList<>();
             for (FileStatus s : fs.listStatus(dir)) {
-                if (s.isFile()) {
+                String name = s.getPath().getName();
+                if (s.isFile() && !name.startsWith(".") && !name.startsWith("_")) {
                     out.add(s);
                 }
             }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.resnetspark.config.UserError;
 import io.resnetspark.testing.S3Server;
+import java.util.List;
 import java.util.Random;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +34,7 @@ class StorageS3Test {
     }
 
     @Test
-    void writeReadCommitAndChecksum() {
+    void writeReadCommitAndChecksum() throws Exception {
         byte[] data = new byte[3 * 1024 * 1024 + 17];
         new Random(1).nextBytes(data);
         Path dir = new Path(bucket + "/run/a");
@@ -44,7 +45,9 @@ class StorageS3Test {
         assertEquals(Storage.sha256(data), storage.sha256(file));
         storage.markCommitted(dir);
         assertTrue(storage.committed(dir));
-        assertEquals(2, storage.listFiles(dir).size(), "no temporary files left behind");
+        assertEquals(List.of("blob.bin"), storage.listFiles(dir).stream().map(f -> f.getPath().getName()).toList(),
+                "hidden files are not listed");
+        assertEquals(2, storage.fs(dir).listStatus(dir).length, "no temporary files left behind, only the marker");
         storage.delete(dir);
         assertFalse(storage.exists(file));
     }
