@@ -34,7 +34,9 @@ public final class ScorePartition implements FlatMapFunction<Iterator<String>, P
     private final Broadcast<byte[]> model;
     private final Broadcast<SerializableConfiguration> hadoop;
     private final String modelName;
-    private final Normalization normalization;
+    // the arrays, not the record: Normalization is not Serializable
+    private final double[] mean;
+    private final double[] std;
     private final Expect expect;
     private final int batch;
     private final int topK;
@@ -47,7 +49,8 @@ public final class ScorePartition implements FlatMapFunction<Iterator<String>, P
         this.model = model;
         this.hadoop = hadoop;
         this.modelName = modelName;
-        this.normalization = normalization;
+        this.mean = normalization.mean().clone();
+        this.std = normalization.std().clone();
         this.expect = expect;
         this.batch = batch;
         this.topK = topK;
@@ -60,7 +63,7 @@ public final class ScorePartition implements FlatMapFunction<Iterator<String>, P
         }
         String key = "broadcast-" + model.id();
         ComputationGraph graph = ModelPool.borrow(key, model::value, modelName);
-        BatchTransform transform = BatchTransform.eval(normalization);
+        BatchTransform transform = BatchTransform.eval(new Normalization(mean, std));
         List<Prediction> out = new ArrayList<>();
         try {
             while (paths.hasNext()) {

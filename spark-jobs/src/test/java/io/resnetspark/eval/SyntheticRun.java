@@ -30,7 +30,7 @@ import org.nd4j.linalg.learning.config.Adam;
 public final class SyntheticRun {
     /** A comma, an ampersand and markup in class names: CSV quoting and HTML escaping must cope. */
     public static final List<String> CLASSES = List.of("horizontal, bar", "post & beam", "<cross>");
-    public static final int SIDE = 16;
+    public static final int SIDE = 8;
     public static final Normalization NORMALIZATION = new Normalization(new double[] {0.3}, new double[] {0.3});
     /** Test images per file; the last file is short. */
     public static final int[] TEST_FILES = {32, 32, 20};
@@ -43,14 +43,14 @@ public final class SyntheticRun {
         for (int i = 0; i < px.length; i++) {
             px[i] = (byte) r.nextInt(90);
         }
-        int offset = r.nextInt(3);
+        int offset = r.nextInt(2);
         for (int a = 0; a < SIDE; a++) {
-            for (int t = 0; t < 3; t++) {
+            for (int t = 0; t < 2; t++) {
                 int y;
                 int x;
                 switch (cls) {
-                    case 0 -> { y = 3 + offset + t; x = a; }
-                    case 1 -> { y = a; x = 9 + offset + t; }
+                    case 0 -> { y = 1 + offset + t; x = a; }
+                    case 1 -> { y = a; x = 5 + offset + t; }
                     default -> { y = a; x = (a + offset + t) % SIDE; }
                 }
                 px[y * SIDE + x] = (byte) (170 + r.nextInt(86));
@@ -110,7 +110,7 @@ public final class SyntheticRun {
                 train.add(Minibatch.read(in, f.getPath().toString()));
             }
         }
-        for (int epoch = 0; epoch < 4; epoch++) {
+        for (int epoch = 0; epoch < 3; epoch++) {
             for (Minibatch b : train) {
                 g.fit(t.apply(b, new Random(epoch)));
             }
