@@ -2,7 +2,9 @@ package io.resnetspark.cli;
 
 import io.resnetspark.eval.Evaluator;
 import io.resnetspark.spark.SparkSetup;
+import io.resnetspark.storage.Storage;
 import java.util.Map;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
 /** {@code evaluate}: scores a prepared split with a model on the cluster and writes the report files. */
@@ -31,7 +33,12 @@ public final class EvaluateCommand implements Command {
 
     @Override
     public int run(Invocation inv) {
-        Evaluator.Settings.of(inv.config()); // bad settings fail before Spark starts
+        Evaluator.Settings s = Evaluator.Settings.of(inv.config()); // bad settings fail before Spark starts
+        Path out = Storage.path(s.out());
+        if (!s.overwrite() && new Storage(SparkSetup.hadoop(inv.config())).committed(out)) {
+            System.out.println("[evaluate] " + out + " is already committed; skipping (use --overwrite to redo it)");
+            return 0;
+        }
         SparkSession spark = SparkSetup.start(inv.config(), "evaluate");
         try {
             Evaluator.run(inv.config(), spark, System.out);

@@ -139,6 +139,7 @@ class EvaluateExportTest {
         String out = bucket + "/eval/e1";
         String[] r = cli("evaluate", "--model", model, "--data", data, "--out", out, "--run", run,
                 "--misclassified", "5", "--bins", "10");
+        System.err.println(r[1]);
         assertEquals("0", r[0], r[2]);
         for (String f : new String[] {"report.json", "report.html", "confusion.csv", "per-class.csv", "misclassified.csv",
             "predictions.csv", "_SUCCESS"}) {
