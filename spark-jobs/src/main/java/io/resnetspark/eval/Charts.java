@@ -208,6 +208,8 @@ public final class Charts {
         lr.setSeriesLinesVisible(1, false);
         plot.setDataset(1, lines);
         plot.setRenderer(1, lr);
+        // the diagonal and the confidence marks over the bars, not hidden behind them
+        plot.setDatasetRenderingOrder(org.jfree.chart.plot.DatasetRenderingOrder.FORWARD);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);

@@ -98,9 +98,9 @@ public final class Evaluator {
             }
             // the marker goes first, so a crash during the clean-up never leaves a committed-looking half
             storage.delete(new Path(out, Storage.SUCCESS));
-        }
-        if (storage.exists(out)) {
             storage.delete(out);
+        } else {
+            clearLeftovers(storage, out, "evaluation output", FILES);
         }
 
         Path modelPath = Storage.path(s.model());
@@ -143,7 +143,7 @@ public final class Evaluator {
         Broadcast<byte[]> modelBytes = sc.broadcast(zip);
         Broadcast<SerializableConfiguration> hadoop = sc.broadcast(
                 new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
-        ScorePartition score = new ScorePartition(modelBytes, hadoop, clean(modelPath.toString()), meta.normalization(),
+        ScorePartition score = new ScorePartition(modelBytes, sha, hadoop, clean(modelPath.toString()), meta.normalization(),
                 new ScorePartition.Expect(o.channels(), o.height(), o.width(), classes), s.batch(), TOP_K);
         JavaRDD<Prediction> predictions = sc.parallelize(files, partitions).mapPartitions(score)
                 .persist(StorageLevel.MEMORY_AND_DISK());
@@ -222,6 +222,34 @@ public final class Evaluator {
         storage.writeString(new Path(out, "per-class.csv"), Csv.perClass(report));
         storage.writeString(new Path(out, "misclassified.csv"), Csv.misclassified(report));
         storage.writeString(new Path(out, "report.html"), ReportHtml.render(report, run, targets));
+    }
+
+    /**
+     * Removes what an interrupted run left in {@code dir}, but only when everything there is a file this
+     * stage writes (or one of their temporaries): a mistyped output path must never delete someone's data.
+     */
+    public static void clearLeftovers(Storage storage, Path dir, String what, List<String> ours) {
+        if (!storage.exists(dir)) {
+            return;
+        }
+        try {
+            FileSystem fs = storage.fs(dir);
+            if (!fs.getFileStatus(dir).isDirectory()) {
+                throw new UserError(dir + " is a file, not a directory for the " + what);
+            }
+            for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) {
+                String name = st.getPath().getName();
+                boolean mine = ours.contains(name) || name.equals(Storage.SUCCESS) || name.startsWith("_")
+                        || (name.startsWith(".") && name.contains(".tmp-"));
+                if (!mine) {
+                    throw new UserError(dir + " already holds " + name + ", which is not part of an " + what
+                            + "; choose a new or empty directory");
+                }
+            }
+        } catch (IOException e) {
+            throw Storage.unreachable(dir, e);
+        }
+        storage.delete(dir);
     }
 
     static ModelMetadata metadata(byte[] zip, String name) {

@@ -34,6 +34,7 @@ public final class ScorePartition implements FlatMapFunction<Iterator<String>, P
     private final Broadcast<byte[]> model;
     private final Broadcast<SerializableConfiguration> hadoop;
     private final String modelName;
+    private final String modelSha256;
     // the arrays, not the record: Normalization is not Serializable
     private final double[] mean;
     private final double[] std;
@@ -44,9 +45,10 @@ public final class ScorePartition implements FlatMapFunction<Iterator<String>, P
     /**
      * @param batch images per forward pass; 0 = each file's own minibatch
      */
-    public ScorePartition(Broadcast<byte[]> model, Broadcast<SerializableConfiguration> hadoop, String modelName,
-                          Normalization normalization, Expect expect, int batch, int topK) {
+    public ScorePartition(Broadcast<byte[]> model, String modelSha256, Broadcast<SerializableConfiguration> hadoop,
+                          String modelName, Normalization normalization, Expect expect, int batch, int topK) {
         this.model = model;
+        this.modelSha256 = modelSha256;
         this.hadoop = hadoop;
         this.modelName = modelName;
         this.mean = normalization.mean().clone();
@@ -61,7 +63,8 @@ public final class ScorePartition implements FlatMapFunction<Iterator<String>, P
         if (!paths.hasNext()) {
             return java.util.Collections.emptyIterator();
         }
-        String key = "broadcast-" + model.id();
+        // the weights' hash, not the broadcast id: ids restart with every SparkContext in a JVM
+        String key = modelSha256;
         ComputationGraph graph = ModelPool.borrow(key, model::value, modelName);
         BatchTransform transform = BatchTransform.eval(new Normalization(mean, std));
         List<Prediction> out = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.resnetspark.export;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.resnetspark.config.JobConfig;
 import io.resnetspark.config.UserError;
+import io.resnetspark.eval.Evaluator;
 import io.resnetspark.model.ModelMetadata;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.ModelSummary;
@@ -66,7 +67,7 @@ public final class Exporter {
         }
         if (storage.exists(dir)) {
             log.println("[export] " + dir + " holds an interrupted export; clearing it");
-            storage.delete(dir);
+            Evaluator.clearLeftovers(storage, dir, "export", List.of(MODEL, CLASSES, CARD, SUMS));
         }
 
         Path modelPath = Storage.path(s.model());

@@ -282,6 +282,14 @@ class EvaluateExportTest {
         assertEquals("0", fresh[0], fresh[2]);
         assertTrue(storage.committed(new Path(partial)));
         assertEquals(json(out + "/report.json").get("confusion"), json(partial + "/report.json").get("confusion"));
+
+        // a directory that is not an evaluation output is never cleared
+        String foreign = bucket + "/eval/foreign";
+        storage.writeString(new Path(foreign + "/holiday.jpg"), "not ours");
+        String[] refused = cli("evaluate", "--model", model, "--data", data, "--out", foreign);
+        assertEquals("2", refused[0]);
+        assertTrue(refused[2].contains("holiday.jpg, which is not part of an evaluation output"), refused[2]);
+        assertTrue(storage.exists(new Path(foreign + "/holiday.jpg")));
     }
 
     @Test
