@@ -1,5 +1,6 @@
 package io.resnetspark.eval;
 
+import io.resnetspark.cli.Progress;
 import io.resnetspark.config.JobConfig;
 import io.resnetspark.config.UserError;
 import io.resnetspark.data.Manifest;
@@ -24,12 +25,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
@@ -85,6 +89,23 @@ public final class Evaluator {
     }
 
     private Evaluator() {
+    }
+
+    /** The live progress line, fed by Spark's task-end events (the driver sees no per-image progress). */
+    private static final class PartitionProgress extends SparkListener {
+        private final Progress progress;
+        private final AtomicInteger done = new AtomicInteger();
+
+        PartitionProgress(Progress progress) {
+            this.progress = progress;
+        }
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd end) {
+            if (end.taskInfo() != null && end.taskInfo().successful()) {
+                progress.update(done.incrementAndGet(), "");
+            }
+        }
     }
 
     public static Outcome run(JobConfig config, SparkSession spark, PrintStream log) {
@@ -149,9 +170,16 @@ public final class Evaluator {
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             sc.setJobDescription("evaluate: score " + s.split());
-            List<Tuple2<Integer, Tally>> parts = predictions
-                    .mapPartitionsWithIndex(new TallyPartition(classes, s.bins(), s.misclassified(), TOP_K), true)
-                    .collect();
+            PartitionProgress progress = new PartitionProgress(new Progress("evaluate", "partitions", partitions));
+            spark.sparkContext().addSparkListener(progress);
+            List<Tuple2<Integer, Tally>> parts;
+            try {
+                parts = predictions
+                        .mapPartitionsWithIndex(new TallyPartition(classes, s.bins(), s.misclassified(), TOP_K), true)
+                        .collect();
+            } finally {
+                spark.sparkContext().removeSparkListener(progress);
+            }
             Tally tally = new Tally(classes, s.bins(), s.misclassified(), TOP_K);
             parts.stream().sorted(Comparator.comparingInt(Tuple2::_1)).forEach(t -> tally.merge(t._2()));
             double seconds = (System.nanoTime() - start) / 1e9;

@@ -283,6 +283,16 @@ class EvaluateExportTest {
         assertTrue(storage.committed(new Path(partial)));
         assertEquals(json(out + "/report.json").get("confusion"), json(partial + "/report.json").get("confusion"));
 
+        // another model in the same JVM is scored with its own weights, not a pooled copy of the first
+        String untrained = bucket + "/runs/r0/untrained.zip";
+        storage.writeBytes(new Path(untrained), SyntheticRun.save(
+                io.resnetspark.model.ResNetBuilder.build(SyntheticRun.options(), io.resnetspark.model.Optimization.defaults()),
+                SyntheticRun.metadata(data, run, "-", "-")));
+        String[] other = cli("evaluate", "--model", untrained, "--data", data, "--out", bucket + "/eval/untrained");
+        assertEquals("0", other[0], other[2]);
+        assertFalse(storage.readString(new Path(out + "/predictions.csv"))
+                .equals(storage.readString(new Path(bucket + "/eval/untrained/predictions.csv"))));
+
         // a directory that is not an evaluation output is never cleared
         String foreign = bucket + "/eval/foreign";
         storage.writeString(new Path(foreign + "/holiday.jpg"), "not ours");
