@@ -1,0 +1,362 @@
+package io.resnetspark.eval;
+
+import io.resnetspark.cli.Progress;
+import io.resnetspark.config.JobConfig;
+import io.resnetspark.config.UserError;
+import io.resnetspark.data.Manifest;
+import io.resnetspark.executor.Prediction;
+import io.resnetspark.executor.ScorePartition;
+import io.resnetspark.executor.TallyPartition;
+import io.resnetspark.model.ModelMetadata;
+import io.resnetspark.model.ModelStore;
+import io.resnetspark.model.ResNetOptions;
+import io.resnetspark.storage.Secrets;
+import io.resnetspark.storage.Storage;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.SerializableConfiguration;
+import scala.Tuple2;
+
+/**
+ * The {@code evaluate} stage on the driver: checks model and data agree, scores the split on the
+ * cluster ({@link ScorePartition} over the minibatch file paths), merges the per-partition
+ * {@link Tally}s, has Spark write predictions.csv, and writes the report files; {@code _SUCCESS} last.
+ * Only per-partition tallies come back to the driver, never the images or the per-example rows.
+ */
+public final class Evaluator {
+    public static final int TOP_K = 5;
+    public static final String PREDICTIONS = "predictions.csv";
+    public static final List<String> FILES = List.of("report.json", "report.html", "confusion.csv", "per-class.csv",
+            "misclassified.csv", PREDICTIONS);
+
+    /** The evaluate.* keys, checked. */
+    public record Settings(String model, String data, String split, String out, String run, int misclassified,
+                           int bins, int batch, int partitions, boolean overwrite, List<Double> targets) {
+        public static Settings of(JobConfig c) {
+            List<Double> targets = new ArrayList<>();
+            for (String t : c.getString("evaluate.time-to-accuracy").split(",")) {
+                if (t.isBlank()) {
+                    continue;
+                }
+                try {
+                    double v = Double.parseDouble(t.trim());
+                    if (!(v > 0 && v <= 1)) {
+                        throw new NumberFormatException();
+                    }
+                    targets.add(v);
+                } catch (NumberFormatException e) {
+                    throw new UserError("configuration key 'evaluate.time-to-accuracy' must be accuracies in (0, 1]"
+                            + " separated by commas, got '" + c.getString("evaluate.time-to-accuracy") + "'");
+                }
+            }
+            String split = c.getString("evaluate.split").trim();
+            if (split.isEmpty() || split.contains("/")) {
+                throw new UserError("configuration key 'evaluate.split' must name a split such as test or val, got '"
+                        + split + "'");
+            }
+            return new Settings(c.require("evaluate.model", "model (--model)"), c.getString("evaluate.data").trim(),
+                    split, c.require("evaluate.out", "output directory (--out)"), c.getString("evaluate.run").trim(),
+                    c.getInt("evaluate.misclassified", 0, 100_000), c.getInt("evaluate.calibration-bins", 1, 1000),
+                    c.getInt("evaluate.batch", 0, 1 << 20), c.getInt("evaluate.partitions", 0, 1 << 20),
+                    c.getBoolean("evaluate.overwrite"), targets);
+        }
+    }
+
+    /** What happened: the report, or null when the output was already committed and left alone. */
+    public record Outcome(Path out, Report report, boolean skipped) {
+    }
+
+    private Evaluator() {
+    }
+
+    /** The live progress line, fed by Spark's task-end events (the driver sees no per-image progress). */
+    private static final class PartitionProgress extends SparkListener {
+        private final Progress progress;
+        private final AtomicInteger done = new AtomicInteger();
+
+        PartitionProgress(Progress progress) {
+            this.progress = progress;
+        }
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd end) {
+            if (end.taskInfo() != null && end.taskInfo().successful()) {
+                progress.update(done.incrementAndGet(), "");
+            }
+        }
+    }
+
+    public static Outcome run(JobConfig config, SparkSession spark, PrintStream log) {
+        Settings s = Settings.of(config);
+        Storage storage = new Storage(spark.sparkContext().hadoopConfiguration());
+        Path out = Storage.path(s.out());
+        if (storage.committed(out)) {
+            if (!s.overwrite()) {
+                log.println("[evaluate] " + out + " is already committed; skipping (use --overwrite to redo it)");
+                return new Outcome(out, null, true);
+            }
+            // the marker goes first, so a crash during the clean-up never leaves a committed-looking half
+            storage.delete(new Path(out, Storage.SUCCESS));
+            storage.delete(out);
+        } else {
+            clearLeftovers(storage, out, "evaluation output", FILES);
+        }
+
+        Path modelPath = Storage.path(s.model());
+        byte[] zip = storage.readBytes(modelPath);
+        String sha = Storage.sha256(zip);
+        ModelMetadata meta = metadata(zip, modelPath.toString());
+        ResNetOptions o = meta.options();
+        if (!o.includeTop()) {
+            throw new UserError("model " + modelPath + " has no classifier (include_top=false); evaluate needs one");
+        }
+        String dataUri = s.data();
+        if (dataUri.isEmpty()) {
+            Object trained = meta.training().get("data");
+            if (trained == null || trained.toString().isBlank()) {
+                throw new UserError("no data given (--data) and model " + modelPath + " does not record its training data");
+            }
+            dataUri = trained.toString();
+        }
+        Path data = Storage.path(dataUri);
+        Manifest manifest = manifest(storage, data);
+        check(meta, manifest, modelPath, data);
+        List<String> files = new ArrayList<>();
+        for (FileStatus f : storage.listFiles(new Path(data, s.split()))) {
+            if (f.getPath().getName().endsWith(".bin")) {
+                files.add(f.getPath().toString());
+            }
+        }
+        if (files.isEmpty()) {
+            throw new UserError("split '" + s.split() + "' of " + data + " has no minibatch files");
+        }
+        TrainingRun run = s.run().isEmpty() ? null : run(storage, Storage.path(s.run()));
+
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        int partitions = s.partitions() > 0 ? s.partitions() : Math.max(1, sc.defaultParallelism() * 4);
+        partitions = Math.min(partitions, files.size());
+        log.printf(Locale.ROOT, "[evaluate] scoring %d files of split '%s' with %s on %d partitions%n", files.size(),
+                s.split(), o.model(), partitions);
+        int classes = meta.classes().size();
+        long start = System.nanoTime();
+        Broadcast<byte[]> modelBytes = sc.broadcast(zip);
+        Broadcast<SerializableConfiguration> hadoop = sc.broadcast(
+                new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
+        ScorePartition score = new ScorePartition(modelBytes, sha, hadoop, clean(modelPath.toString()), meta.normalization(),
+                new ScorePartition.Expect(o.channels(), o.height(), o.width(), classes), s.batch(), TOP_K);
+        JavaRDD<Prediction> predictions = sc.parallelize(files, partitions).mapPartitions(score)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            sc.setJobDescription("evaluate: score " + s.split());
+            PartitionProgress progress = new PartitionProgress(new Progress("evaluate", "partitions", partitions));
+            spark.sparkContext().addSparkListener(progress);
+            List<Tuple2<Integer, Tally>> parts;
+            try {
+                parts = predictions
+                        .mapPartitionsWithIndex(new TallyPartition(classes, s.bins(), s.misclassified(), TOP_K), true)
+                        .collect();
+            } finally {
+                spark.sparkContext().removeSparkListener(progress);
+            }
+            Tally tally = new Tally(classes, s.bins(), s.misclassified(), TOP_K);
+            parts.stream().sorted(Comparator.comparingInt(Tuple2::_1)).forEach(t -> tally.merge(t._2()));
+            double seconds = (System.nanoTime() - start) / 1e9;
+
+            sc.setJobDescription("evaluate: write predictions");
+            writePredictions(sc, storage, predictions, meta.classes(), out);
+
+            Report report = new Report(meta.classes(), tally, new Report.Context(clean(modelPath.toString()), sha,
+                    modelFacts(meta), clean(data.toString()), s.split(), files.size(), partitions, seconds,
+                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
+            write(storage, out, report, run, s.targets());
+            storage.markCommitted(out);
+            log.printf(Locale.ROOT, "[evaluate] %d images: top-1 %.4f, top-%d %.4f, loss %.4f, ECE %.4f; %.1f s"
+                    + " (%.1f images/s); report %s%n", report.examples(), report.top1(), report.topK(),
+                    report.topKAccuracy(), report.loss(), report.ece(), seconds, report.imagesPerSecond(),
+                    new Path(out, "report.html"));
+            return new Outcome(out, report, false);
+        } finally {
+            predictions.unpersist(false);
+            modelBytes.destroy();
+            hadoop.destroy();
+        }
+    }
+
+    /** Spark writes the per-example rows (one text part, header first) and the part is moved into place. */
+    private static void writePredictions(JavaSparkContext sc, Storage storage, JavaRDD<Prediction> predictions,
+                                         List<String> classes, Path out) {
+        Path tmp = new Path(out, "_predictions.tmp");
+        JavaRDD<String> lines = sc.parallelize(List.of(Csv.PREDICTIONS_HEADER), 1)
+                .union(predictions.map(new Csv.PredictionLine(classes)));
+        lines.coalesce(1).saveAsTextFile(tmp.toString());
+        Path part = null;
+        for (FileStatus f : storage.listFiles(tmp)) {
+            if (f.getPath().getName().startsWith("part-")) {
+                part = f.getPath();
+            }
+        }
+        if (part == null) {
+            throw new IllegalStateException("Spark wrote no part file under " + tmp);
+        }
+        try {
+            FileSystem fs = storage.fs(out);
+            Path target = new Path(out, PREDICTIONS);
+            if (!fs.rename(part, target)) {
+                throw new IOException("rename of " + part + " to " + target + " failed");
+            }
+        } catch (IOException e) {
+            throw Storage.unreachable(out, e);
+        }
+        storage.delete(tmp);
+    }
+
+    private static void write(Storage storage, Path out, Report report, TrainingRun run, List<Double> targets) {
+        Map<String, Object> json = report.toJson();
+        if (run != null) {
+            Map<String, Object> training = new LinkedHashMap<>();
+            training.put("uri", run.uri());
+            training.put("epochs", run.epochs().size());
+            training.put("time_to_accuracy", run.timeToAccuracy(targets));
+            json.put("training_run", training);
+        }
+        try {
+            storage.writeString(new Path(out, "report.json"), ModelStore.JSON.writeValueAsString(json));
+        } catch (IOException e) {
+            throw new IllegalStateException("report.json could not be rendered", e);
+        }
+        storage.writeString(new Path(out, "confusion.csv"), Csv.confusion(report));
+        storage.writeString(new Path(out, "per-class.csv"), Csv.perClass(report));
+        storage.writeString(new Path(out, "misclassified.csv"), Csv.misclassified(report));
+        storage.writeString(new Path(out, "report.html"), ReportHtml.render(report, run, targets));
+    }
+
+    /**
+     * Removes what an interrupted run left in {@code dir}, but only when everything there is a file this
+     * stage writes (or one of their temporaries): a mistyped output path must never delete someone's data.
+     */
+    public static void clearLeftovers(Storage storage, Path dir, String what, List<String> ours) {
+        if (!storage.exists(dir)) {
+            return;
+        }
+        try {
+            FileSystem fs = storage.fs(dir);
+            if (!fs.getFileStatus(dir).isDirectory()) {
+                throw new UserError(dir + " is a file, not a directory for the " + what);
+            }
+            for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) {
+                String name = st.getPath().getName();
+                boolean mine = ours.contains(name) || name.equals(Storage.SUCCESS) || name.startsWith("_")
+                        || (name.startsWith(".") && name.contains(".tmp-"));
+                if (!mine) {
+                    throw new UserError(dir + " already holds " + name + ", which is not part of an " + what
+                            + "; choose a new or empty directory");
+                }
+            }
+        } catch (IOException e) {
+            throw Storage.unreachable(dir, e);
+        }
+        storage.delete(dir);
+    }
+
+    static ModelMetadata metadata(byte[] zip, String name) {
+        File tmp = null;
+        try {
+            tmp = Files.createTempFile("resnet-spark-eval", ".zip").toFile();
+            Files.write(tmp.toPath(), zip);
+            return ModelStore.readMetadata(tmp, name);
+        } catch (IOException e) {
+            throw new UserError("could not stage model " + name + " locally: " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                tmp.delete();
+            }
+        }
+    }
+
+    static Manifest manifest(Storage storage, Path data) {
+        Path p = new Path(data, Manifest.FILE);
+        if (!storage.exists(p)) {
+            throw new UserError(data + " has no " + Manifest.FILE + " (not prepared data, or prepare did not finish)");
+        }
+        try {
+            return ModelStore.JSON.readValue(storage.readBytes(p), Manifest.class);
+        } catch (IOException e) {
+            throw new UserError(p + " is not a readable manifest: " + e.getMessage(), e);
+        }
+    }
+
+    private static void check(ModelMetadata meta, Manifest m, Path model, Path data) {
+        ResNetOptions o = meta.options();
+        if (m.channels() != o.channels() || m.height() != o.height() || m.width() != o.width()) {
+            throw new UserError("data " + data + " holds " + m.channels() + "x" + m.height() + "x" + m.width()
+                    + " images but model " + model + " takes " + o.inputShape());
+        }
+        if (!m.classes().equals(meta.classes())) {
+            throw new UserError("data " + data + " has classes " + abbreviate(m.classes()) + " but model " + model
+                    + " was trained on " + abbreviate(meta.classes()));
+        }
+    }
+
+    private static String abbreviate(List<String> classes) {
+        String s = classes.size() <= 8 ? classes.toString() : classes.subList(0, 8) + "...";
+        return s + " (" + classes.size() + ")";
+    }
+
+    static TrainingRun run(Storage storage, Path run) {
+        Path metrics = new Path(run, TrainingRun.METRICS);
+        if (!storage.exists(metrics)) {
+            throw new UserError("training run " + run + " has no " + TrainingRun.METRICS);
+        }
+        return TrainingRun.parse(clean(run.toString()), storage.readString(metrics));
+    }
+
+    private static Map<String, Object> modelFacts(ModelMetadata meta) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("architecture", meta.options().model());
+        m.put("input", meta.options().inputShape());
+        m.put("classes", meta.classes().size());
+        for (String k : new String[] {"epoch", "val_top1", "run"}) {
+            Object v = meta.training().get(k);
+            if (v != null) {
+                m.put(k, v instanceof String str ? clean(str) : v);
+            }
+        }
+        return m;
+    }
+
+    /** A URI fit for a report: no user-info part (where credentials could hide) and no known secret. */
+    public static String clean(String uri) {
+        try {
+            URI u = URI.create(uri.replace(" ", "%20"));
+            if (u.getRawUserInfo() != null) {
+                uri = new URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), u.getQuery(), u.getFragment())
+                        .toString();
+            }
+        } catch (IllegalArgumentException | java.net.URISyntaxException e) {
+            // not a URI: only the redaction below applies
+        }
+        return Secrets.redact(uri);
+    }
+}

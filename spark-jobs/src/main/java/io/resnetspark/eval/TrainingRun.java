@@ -1,0 +1,84 @@
+package io.resnetspark.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.resnetspark.config.UserError;
+import io.resnetspark.model.ModelStore;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The epochs of a training run as recorded in {@code <run>/metrics.jsonl}, for curves and time-to-accuracy. */
+public record TrainingRun(String uri, List<JsonNode> epochs) {
+    public static final String METRICS = "metrics.jsonl";
+
+    /** Parses metrics.jsonl; {@code name} is only for messages. */
+    public static TrainingRun parse(String uri, String text) {
+        List<JsonNode> epochs = new ArrayList<>();
+        String[] lines = text.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].trim();
+            if (line.isEmpty()) {
+                continue;
+            }
+            try {
+                JsonNode n = ModelStore.JSON.readTree(line);
+                if (!n.isObject() || !n.has("epoch")) {
+                    throw new UserError(uri + "/" + METRICS + " line " + (i + 1) + " is not an epoch record (no 'epoch')");
+                }
+                epochs.add(n);
+            } catch (IOException e) {
+                throw new UserError(uri + "/" + METRICS + " line " + (i + 1) + " is not valid JSON");
+            }
+        }
+        return new TrainingRun(uri, epochs);
+    }
+
+    /** One number per epoch (NaN where the epoch does not have it). */
+    public double[] series(String key) {
+        double[] v = new double[epochs.size()];
+        for (int i = 0; i < v.length; i++) {
+            JsonNode n = epochs.get(i).get(key);
+            v[i] = n != null && n.isNumber() ? n.asDouble() : Double.NaN;
+        }
+        return v;
+    }
+
+    public boolean has(String key) {
+        for (JsonNode n : epochs) {
+            if (n.has(key) && n.get(key).isNumber()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * For each target, the first epoch whose val_top1 reaches it and the wall time (elapsed_seconds)
+     * at its end; null values when it was never reached.
+     */
+    public List<Map<String, Object>> timeToAccuracy(List<Double> targets) {
+        double[] top1 = series("val_top1");
+        double[] elapsed = series("elapsed_seconds");
+        double[] epoch = series("epoch");
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (double t : targets) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("val_top1", t);
+            m.put("reached", false);
+            m.put("epoch", null);
+            m.put("seconds", null);
+            for (int i = 0; i < top1.length; i++) {
+                if (top1[i] >= t) {
+                    m.put("reached", true);
+                    m.put("epoch", (long) epoch[i]);
+                    m.put("seconds", Double.isNaN(elapsed[i]) ? null : elapsed[i]);
+                    break;
+                }
+            }
+            out.add(m);
+        }
+        return out;
+    }
+}
