@@ -6,15 +6,11 @@ import io.resnetspark.data.Minibatch;
 import io.resnetspark.data.Preprocessor;
 import io.resnetspark.data.RemoteStorage;
 import io.resnetspark.model.ModelMetadata;
-import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.ResNetOptions;
-import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -27,12 +23,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Scores one partition of image paths on an executor: decode and preprocess each image as prepare
  * did, run the model on batches, and emit one row per image (top-k classes and probabilities, or the
- * reason it could not be read). The model is loaded once per executor JVM and model version.
+ * reason it could not be read). Each task borrows its own network from {@link ModelPool}.
  */
 public final class PredictPartition implements FlatMapFunction<Iterator<String>, Row> {
     private static final long serialVersionUID = 1L;
-    private static final Map<String, ComputationGraph> MODELS = new ConcurrentHashMap<>();
-
     private final Broadcast<byte[]> model;
     private final String modelSha;
     private final ModelMetadata meta;
@@ -64,8 +58,15 @@ public final class PredictPartition implements FlatMapFunction<Iterator<String>,
         Preprocessor pre = new Preprocessor(o.height() == o.width() ? o.height() : 0, o.width(), o.height(),
                 o.channels(), maxPixels);
         BatchTransform transform = BatchTransform.eval(meta.normalization());
-        ComputationGraph graph = MODELS.computeIfAbsent(modelSha,
-                k -> ModelStore.load(new ByteArrayInputStream(model.value()), "model " + k, false).graph());
+        ComputationGraph graph = ModelPool.borrow(modelSha, model::value, "model " + modelSha);
+        try {
+            return rows(paths, pre, transform, graph).iterator();
+        } finally {
+            ModelPool.giveBack(modelSha, graph);
+        }
+    }
+
+    private List<Row> rows(Iterator<String> paths, Preprocessor pre, BatchTransform transform, ComputationGraph graph) {
         List<Row> rows = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<byte[]> pixels = new ArrayList<>();
@@ -89,7 +90,7 @@ public final class PredictPartition implements FlatMapFunction<Iterator<String>,
         if (done != null) {
             done.add(rows.size());
         }
-        return rows.iterator();
+        return rows;
     }
 
     private void score(ComputationGraph graph, BatchTransform transform, Preprocessor pre, List<String> names,
@@ -102,10 +103,7 @@ public final class PredictPartition implements FlatMapFunction<Iterator<String>,
         }
         Minibatch b = new Minibatch(n, pre.channels(), pre.height(), pre.width(), meta.classes().size(), all,
                 new int[n], names.toArray(new String[0]));
-        INDArray probs;
-        synchronized (graph) {
-            probs = graph.outputSingle(false, transform.apply(b, new Random(0)).getFeatures());
-        }
+        INDArray probs = graph.outputSingle(false, transform.apply(b, new Random(0)).getFeatures());
         for (int i = 0; i < n; i++) {
             double[] p = probs.getRow(i).toDoubleVector();
             Integer[] order = new Integer[p.length];
