@@ -30,9 +30,10 @@ public final class TrainCommand implements Command {
     @Override
     public int run(Invocation inv) throws Exception {
         Trainer.Result r = new Trainer(inv.config(), System.err).run();
-        if (!r.alreadyTrained()) {
-            System.out.println((r.complete() ? "trained " : "stopped after epoch ") + r.epochsDone() + " epoch"
-                    + (r.epochsDone() == 1 ? "" : "s") + ": " + r.run());
+        if (r.alreadyTrained()) {
+            System.out.println("already trained: " + r.run());
+        } else {
+            System.out.println((r.complete() ? "trained " : "stopped after epoch ") + r.epochsDone() + ": " + r.run());
         }
         return 0;
     }

@@ -22,8 +22,30 @@ import org.deeplearning4j.spark.parameterserver.pw.SharedTrainingWrapper;
 public final class SharedWorkerModel implements FlatMapFunction<Iterator<Integer>, SharedWorkerModel.State> {
     private static final long serialVersionUID = 1L;
 
-    /** The executor's parameters (flattened, DL4J order) and the score of its last minibatch. */
-    public record State(float[] params, double score) implements Serializable {
+    /**
+     * The executor's parameters (flattened, DL4J order) and the score of its last minibatch. A class, not
+     * a record: Spark's Kryo cannot serialize records.
+     */
+    public static final class State implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private float[] params;
+        private double score;
+
+        State() {
+        }
+
+        State(float[] params, double score) {
+            this.params = params;
+            this.score = score;
+        }
+
+        public float[] params() {
+            return params;
+        }
+
+        public double score() {
+            return score;
+        }
     }
 
     @Override

@@ -23,14 +23,15 @@ public record TrainSettings(String data, String run, int epochs, boolean resume,
     public record Sharing(String thresholdAlgorithm, double threshold, double minSparsity, double maxSparsity,
                           double targetSparsity, double decayRate, int portFrom, int portTo, int controllerPort,
                           String networkMask, String controllerAddress, int prefetch, int workers, String tmpDir,
-                          long aeronUnblockTimeoutNs) implements Serializable {
+                          long aeronUnblockTimeoutNs, int bnRecalibrationBatches) implements Serializable {
     }
 
     public static TrainSettings from(JobConfig c) {
         int epochs = c.getInt("train.epochs", 1, 100_000);
         OptimizerSettings opt = new OptimizerSettings(
                 c.getChoice("train.optimizer.name", "sgd", "adam", "adamw"),
-                c.getDouble("train.optimizer.lr", Double.MIN_VALUE, 1e6),
+                // no upper bound: an absurd rate is caught as divergence, with advice, in the first epoch
+                c.getDouble("train.optimizer.lr", Double.MIN_VALUE, Double.MAX_VALUE),
                 c.getDouble("train.optimizer.momentum", 0, 0.999999),
                 c.getBoolean("train.optimizer.nesterov"),
                 c.getDouble("train.optimizer.weight-decay", 0, 1),
@@ -81,7 +82,8 @@ public record TrainSettings(String data, String run, int epochs, boolean resume,
                 c.getInt("train.sharing.prefetch", 0, 1000),
                 c.getInt("train.sharing.workers", 0, 100_000),
                 c.getString("train.sharing.tmp-dir").trim(),
-                unblock);
+                unblock,
+                c.getInt("train.sharing.bn-recalibration-batches", 0, 1_000_000));
         if (sharing.minSparsity() > sharing.maxSparsity()) {
             throw new UserError("configuration key 'train.sharing.min-sparsity' must not exceed "
                     + "'train.sharing.max-sparsity'");

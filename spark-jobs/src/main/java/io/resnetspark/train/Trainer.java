@@ -148,7 +148,12 @@ public final class Trainer {
                 net.fitPaths(paths, loader(manifest, new Augmentation(s.padCrop(), s.flip()), epoch));
                 double fitSeconds = (System.nanoTime() - e0) / 1e9;
                 iteration += order.size();
-                double loss = s.master().equals("sharing") ? pullSharedModel(sc, net.getNetwork()) : net.getScore();
+                double loss = net.getScore();
+                if (s.master().equals("sharing")) {
+                    loss = pullSharedModel(sc, net.getNetwork());
+                    BatchNormRecalibration.run(net.getNetwork(), storage, order,
+                            BatchTransform.eval(manifest.normalization()), s.sharing().bnRecalibrationBatches());
+                }
                 checkFinite(net.getNetwork(), loss, epoch, iteration, epochLr);
 
                 Double top1 = null;

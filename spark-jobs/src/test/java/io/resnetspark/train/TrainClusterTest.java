@@ -62,7 +62,11 @@ class TrainClusterTest {
         List<Map<String, Object>> m = SyntheticData.metrics(run);
         assertEquals(3, m.size());
         double top1 = ((Number) m.get(2).get("val_top1")).doubleValue();
-        assertTrue(top1 > 0.8, "validation top-1 after 3 epochs should be far above chance (0.25), got " + top1);
+        // chance is 0.25; without the port workaround both executors bind one UDP port and it stays there
+        assertTrue(top1 > 0.5, "validation top-1 after 3 epochs should be far above chance (0.25), got " + top1);
+        double loss1 = ((Number) m.get(0).get("train_loss")).doubleValue();
+        double loss3 = ((Number) m.get(2).get("train_loss")).doubleValue();
+        assertTrue(loss3 < loss1 / 4, "the executors' training loss must fall: " + loss1 + " -> " + loss3);
     }
 
     static INDArray fc(Path run, int epoch) {
