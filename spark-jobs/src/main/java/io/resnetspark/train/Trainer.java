@@ -64,10 +64,6 @@ public final class Trainer {
         this.console = console;
     }
 
-    public TrainSettings settings() {
-        return s;
-    }
-
     public Result run() throws IOException {
         Path data = Storage.path(s.data());
         Path run = Storage.path(s.run());
@@ -112,6 +108,10 @@ public final class Trainer {
             if (start > 0) {
                 ModelStore.Loaded loaded = checkpoints.load(start);
                 graph = loaded.graph();
+                if (!loaded.metadata().options().model().equals(options.model())) {
+                    throw new UserError("run directory " + run + " holds a " + loaded.metadata().options().model()
+                            + " model, but model.name is " + options.model() + "; resume with the same model");
+                }
                 // this invocation's schedule wins (epochs or lr may have been changed for the rest of the run)
                 graph.setLearningRate(lr);
                 iteration = ((Number) loaded.metadata().training().getOrDefault("iteration", 0)).longValue();
@@ -120,7 +120,8 @@ public final class Trainer {
                 graph = ResNetBuilder.build(options, Optimizers.of(s.optimizer(), lr));
                 iteration = 0;
             }
-            TrainingMaster<?, ?> master = TrainingMasters.create(s, workers, batch);
+            TrainingMaster<?, ?> master = TrainingMasters.create(s, workers, batch,
+                    sc.getConf().get("spark.driver.host", "127.0.0.1"));
             SparkComputationGraph net = new SparkComputationGraph(sc, graph, master);
             ModelMetadata base = ModelMetadata.of(options, manifest.classes(), manifest.normalization());
             Evaluation template = new Evaluation(manifest.classes(), Math.min(5, manifest.classes().size()));

@@ -28,8 +28,9 @@ public final class TrainingMasters {
     private TrainingMasters() {
     }
 
-    public static TrainingMaster<?, ?> create(TrainSettings s, int workers, int batch) {
-        return s.master().equals("sharing") ? sharing(s, workers, batch) : averaging(s, workers, batch);
+    /** @param driverHost the driver's address (spark.driver.host), the controller when none is configured */
+    public static TrainingMaster<?, ?> create(TrainSettings s, int workers, int batch, String driverHost) {
+        return s.master().equals("sharing") ? sharing(s, workers, batch, driverHost) : averaging(s, workers, batch);
     }
 
     /** Parameter averaging. numWorkers must be given: with a ComputationGraph, fitPaths dereferences it (NPE). */
@@ -45,7 +46,7 @@ public final class TrainingMasters {
                 .build();
     }
 
-    public static SharedTrainingMaster sharing(TrainSettings s, int workers, int batch) {
+    public static SharedTrainingMaster sharing(TrainSettings s, int workers, int batch, String driverHost) {
         TrainSettings.Sharing g = s.sharing();
         VoidConfiguration.VoidConfigurationBuilder v = VoidConfiguration.builder()
                 .unicastPort(g.controllerPort())
@@ -54,8 +55,11 @@ public final class TrainingMasters {
         if (!g.networkMask().isEmpty()) {
             v.networkMask(g.networkMask());
         }
-        if (!g.controllerAddress().isEmpty()) {
-            v.controllerAddress(g.controllerAddress());
+        // DL4J itself only looks at SPARK_PUBLIC_DNS, the network mask and DL4J_VOID_IP, and fails without them
+        String controller = !g.controllerAddress().isEmpty() ? g.controllerAddress()
+                : g.networkMask().isEmpty() ? driverHost : null;
+        if (controller != null && !controller.isEmpty()) {
+            v.controllerAddress(controller);
         }
         VoidConfiguration voidConf = v.build();
         voidConf.setUnicastControllerPort(g.controllerPort());

@@ -56,8 +56,7 @@ class TrainClusterTest {
     void gradientSharingLearnsAcrossExecutorJvms() throws Exception {
         Path run = tmp.resolve("run-sharing");
         TrainRuns.Outcome r = TrainRuns.cli(TrainRuns.args(data, run, 3, SparkClusters.cliSets(2, 1536),
-                "--master-type", "sharing", "--set", "train.sharing.tmp-dir=" + tmp.resolve("hadoop-tmp"),
-                "--set", "train.sharing.controller-address=127.0.0.1"));
+                "--master-type", "sharing", "--set", "train.sharing.tmp-dir=" + tmp.resolve("hadoop-tmp")));
         assertEquals(0, r.code(), r.err());
         List<Map<String, Object>> m = SyntheticData.metrics(run);
         assertEquals(3, m.size());

@@ -106,12 +106,15 @@ class TrainSettingsTest {
         TrainSettings s = settings("train.master=sharing", "train.sharing.threshold-algorithm=fixed",
                 "train.sharing.threshold=0.01", "train.sharing.ports=41000-41010",
                 "train.sharing.network-mask=10.1.0.0/16");
-        SharedTrainingMaster m = TrainingMasters.sharing(s, 2, 32);
+        SharedTrainingMaster m = TrainingMasters.sharing(s, 2, 32, "10.1.2.3");
         assertInstanceOf(FreePortSupplier.class, m.getVoidConfiguration().getPortSupplier());
         int port = m.getVoidConfiguration().getPortSupplier().getPort();
         assertTrue(port >= 41000 && port <= 41010, "port " + port);
         assertEquals("10.1.0.0/16", m.getVoidConfiguration().getNetworkMask());
         assertInstanceOf(FixedThresholdAlgorithm.class, TrainingMasters.threshold(s.sharing()));
+        // DL4J finds no controller on its own unless SPARK_PUBLIC_DNS or DL4J_VOID_IP is set: the driver's host is used
+        assertEquals("10.1.2.3", TrainingMasters.sharing(settings("train.master=sharing"), 2, 32, "10.1.2.3")
+                .getVoidConfiguration().getControllerAddress());
     }
 
     @Test

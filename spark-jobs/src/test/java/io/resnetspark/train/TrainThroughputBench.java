@@ -83,7 +83,8 @@ public final class TrainThroughputBench {
                 images += b.n();
             }
             ips = images / ((System.nanoTime() - t0) / 1e9);
-            System.err.printf(Locale.ROOT, "plain epoch %d: %.2f images/s%n", epoch, ips);
+            System.err.printf(Locale.ROOT, "plain epoch %d: %.2f images/s, oneDNN %s%n", epoch, ips,
+                    io.resnetspark.model.OneDnn.coverage(g));
         }
         return ips;
     }
