@@ -116,6 +116,11 @@ public final class Trainer {
                 graph.setLearningRate(lr);
                 iteration = ((Number) loaded.metadata().training().getOrDefault("iteration", 0)).longValue();
                 console.println("[train] resuming " + run + " after epoch " + start);
+            } else if (!config.getString("train.init-from").isBlank()) {
+                graph = WarmStart.from(storage, config.getString("train.init-from"), options, manifest.classes(),
+                        Optimizers.of(s.optimizer(), lr));
+                iteration = 0;
+                console.println("[train] warm start from " + config.getString("train.init-from"));
             } else {
                 graph = ResNetBuilder.build(options, Optimizers.of(s.optimizer(), lr));
                 iteration = 0;
