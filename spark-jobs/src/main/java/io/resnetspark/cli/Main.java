@@ -24,25 +24,13 @@ public final class Main {
 
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
-    /** In the order a user meets them; each is one class in this package. */
-    private static final String[] COMMAND_CLASSES = {"PrepareCommand", "TrainCommand", "EvaluateCommand",
-        "ExportCommand", "PredictCommand", "PipelineCommand", "RetrainCommand", "BenchmarkCommand", "SummaryCommand"};
-
     static {
-        for (String name : COMMAND_CLASSES) {
-            try {
-                Command c = (Command) Class.forName(Main.class.getPackageName() + "." + name)
-                        .getDeclaredConstructor().newInstance();
-                COMMANDS.put(c.name(), c);
-            } catch (ClassNotFoundException e) {
-                // not built yet
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("command " + name + " cannot be created", e);
-            }
+        // in the order a user meets them
+        for (Command c : new Command[] {new PrepareCommand(), new TrainCommand(), new EvaluateCommand(),
+            new ExportCommand(), new PredictCommand(), new PipelineCommand(), new RetrainCommand(),
+            new BenchmarkCommand(), new SummaryCommand()}) {
+            COMMANDS.put(c.name(), c);
         }
-    }
-
-    private Main() {
     }
 
     /** A registered command by name (the pipeline runs the stages through these). */

@@ -5,18 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.awt.image.BufferedImage;
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
+import io.resnetspark.testing.LearnableImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +30,7 @@ class StandaloneClusterIT {
     @Test
     void pipelineRunsOnAStandaloneCluster() throws Exception {
         Path images = dir.resolve("images");
-        writeLearnableImages(images, 48);
+        LearnableImages.write(images, 48);
         int port = freePort();
         Path log = dir.resolve("cluster.log");
         Process start = script(log, "deploy/standalone/cluster", "start", "--workers", "2", "--cores", "1",
@@ -71,25 +67,6 @@ class StandaloneClusterIT {
         } finally {
             Process stop = script(dir.resolve("stop.log"), "deploy/standalone/cluster", "stop");
             stop.waitFor(60, TimeUnit.SECONDS);
-        }
-    }
-
-    /** Two classes a small network separates in a few epochs: the bright half is left or right. */
-    static void writeLearnableImages(Path root, int perClass) throws IOException {
-        Random r = new Random(5);
-        for (String cls : List.of("left", "right")) {
-            Files.createDirectories(root.resolve(cls));
-            for (int i = 0; i < perClass; i++) {
-                BufferedImage img = new BufferedImage(20, 20, BufferedImage.TYPE_BYTE_GRAY);
-                for (int y = 0; y < 20; y++) {
-                    for (int x = 0; x < 20; x++) {
-                        boolean bright = cls.equals("left") ? x < 10 : x >= 10;
-                        int v = (bright ? 170 : 40) + r.nextInt(60);
-                        img.getRaster().setSample(x, y, 0, v);
-                    }
-                }
-                ImageIO.write(img, "png", root.resolve(cls + "/" + i + ".png").toFile());
-            }
         }
     }
 

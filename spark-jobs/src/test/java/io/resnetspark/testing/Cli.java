@@ -16,14 +16,19 @@ public final class Cli {
 
     public static synchronized Outcome run(String... args) {
         PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        // stages print progress to System.err: capture it with the error messages, as a terminal shows both
+        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            int code = Main.run(args, new PrintStream(err, true, StandardCharsets.UTF_8));
+            System.setErr(errStream);
+            int code = Main.run(args, errStream);
             return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);
+            System.setErr(oldErr);
         }
     }
 
