@@ -41,7 +41,7 @@ public final class PredictPartition implements FlatMapFunction<Iterator<String>,
         this.model = model;
         this.modelSha = modelSha;
         this.meta = meta;
-        this.topK = Math.min(topK, meta.classes().size());
+        this.topK = topK;
         this.batch = batch;
         this.maxPixels = maxPixels;
         this.storage = storage;

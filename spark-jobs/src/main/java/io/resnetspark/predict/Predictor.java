@@ -65,13 +65,15 @@ public final class Predictor {
         int partitions = s.partitions() > 0 ? s.partitions()
                 : Math.max(1, Math.min(images.size() / Math.max(1, s.batch()), jsc.defaultParallelism() * 4));
         JavaRDD<String> paths = jsc.parallelize(images, partitions);
-        PredictPartition fn = new PredictPartition(modelBytes, Storage.sha256(model), meta, s.topK(), s.batch(),
+        // a model with fewer classes than top-k lists all of them; rows and schema must agree
+        int topK = Math.min(s.topK(), meta.classes().size());
+        PredictPartition fn = new PredictPartition(modelBytes, Storage.sha256(model), meta, topK, s.batch(),
                 s.maxPixels(), new RemoteStorage(hadoopSettings));
         Progress progress = new Progress("predict", "images", images.size());
         org.apache.spark.util.LongAccumulator done = jsc.sc().longAccumulator("predicted");
         fn = fn.counting(done);
         JavaRDD<Row> rows = paths.mapPartitions(fn);
-        Dataset<Row> df = spark.createDataFrame(rows, schema(s.topK())).cache();
+        Dataset<Row> df = spark.createDataFrame(rows, schema(topK)).cache();
         Thread watcher = progressWatcher(progress, done);
         long failed;
         try {

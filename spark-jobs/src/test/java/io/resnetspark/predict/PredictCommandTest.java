@@ -16,7 +16,11 @@ import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.Optimization;
 import io.resnetspark.model.ResNetBuilder;
 import io.resnetspark.model.ResNetOptions;
+import io.resnetspark.model.Normalization;
+import io.resnetspark.storage.Storage;
 import io.resnetspark.testing.Cli;
+import io.resnetspark.testing.LearnableImages;
+import io.resnetspark.testing.S3Server;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +104,49 @@ class PredictCommandTest {
         assertEquals("0", again[0]);
         assertTrue(again[1].contains("already complete"), again[1]);
         assertFalse(Files.exists(out.resolve("parquet/_temporary")));
+    }
+
+    /** Images and model read from s3a://, predictions written there; no credential in anything printed. */
+    @Test
+    void readsAndWritesObjectStorage() throws Exception {
+        Path images = dir.resolve("images");
+        LearnableImages.write(images, 3);
+        Files.writeString(images.resolve("left/broken.png"), "not a png");
+        ResNetOptions o = ResNetOptions.builder("resnet20").classes(2).input(1, 16, 16).build();
+        File model = dir.resolve("model.zip").toFile();
+        ModelStore.save(ResNetBuilder.build(o, Optimization.defaults()), ModelMetadata.of(o, LearnableImages.CLASSES,
+                new Normalization(new double[] {0.5}, new double[] {0.25})), false, model);
+        try (S3Server s3 = new S3Server()) {
+            String bucket = s3.bucket("predict");
+            Storage storage = new Storage(s3.hadoop());
+            try (var files = Files.walk(images)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    storage.writeBytes(new org.apache.hadoop.fs.Path(bucket + "/in/" + images.relativize(f)),
+                            Files.readAllBytes(f));
+                }
+            }
+            storage.writeBytes(new org.apache.hadoop.fs.Path(bucket + "/m/model.zip"), Files.readAllBytes(model.toPath()));
+            List<String> args = new java.util.ArrayList<>(List.of("predict", "--model", bucket + "/m/model.zip",
+                    "--images", bucket + "/in", "--out", bucket + "/out", "--set", "spark.master=local[2]"));
+            for (String set : s3.cliSets()) {
+                args.add("--set");
+                args.add(set);
+            }
+            String[] r = Cli.strings(args.toArray(new String[0]));
+            assertEquals("0", r[0], r[2]);
+            assertTrue(storage.committed(new org.apache.hadoop.fs.Path(bucket + "/out")));
+            StringBuilder csv = new StringBuilder();
+            for (var f : storage.listFiles(new org.apache.hadoop.fs.Path(bucket + "/out/csv"))) {
+                csv.append(storage.readString(f.getPath()));
+            }
+            List<String> lines = csv.toString().lines().filter(l -> !l.startsWith("path,")).toList();
+            assertEquals(7, lines.size(), csv.toString());
+            assertEquals(1, lines.stream().filter(l -> l.contains("broken.png")).filter(l -> !l.contains(",left,")
+                    && !l.contains(",right,")).count(), "the broken file has an error row, not classes");
+            for (String printed : r) {
+                assertFalse(printed.contains(S3Server.SECRET_KEY) || printed.contains(S3Server.ACCESS_KEY));
+            }
+        }
     }
 
     @Test
