@@ -35,7 +35,7 @@ public final class PredictCommand implements Command {
         PredictSettings s = PredictSettings.from(inv.config());
         SparkSession spark = SparkSetup.start(inv.config(), "predict");
         Storage storage = new Storage(spark.sparkContext().hadoopConfiguration());
-        Predictor.Result r = Predictor.run(spark, storage, SparkSetup.hadoopSettings(inv.config()), s);
+        Predictor.Result r = Predictor.run(spark, storage, SparkSetup.executorHadoopSettings(spark, inv.config()), s);
         if (r.skipped()) {
             System.out.println("predictions: " + r.out() + " already complete (predict.overwrite=true redoes them)");
         } else {

@@ -9,7 +9,6 @@ import io.resnetspark.storage.Storage;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import scala.Tuple2;
 
 /**
  * {@code prepare}: shards an image data set (ImageFolder tree, MNIST idx files, pixel CSV) into uint8
@@ -65,14 +64,7 @@ public final class PrepareCommand implements Command {
         boolean ours = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = SparkSetup.start(inv.config(), "prepare");
         try {
-            Map<String, String> hadoop = new LinkedHashMap<>();
-            for (Tuple2<String, String> e : spark.sparkContext().getConf().getAll()) {
-                if (e._1().startsWith("spark.hadoop.")) {
-                    hadoop.put(e._1().substring("spark.hadoop.".length()), e._2());
-                }
-            }
-            hadoop.putAll(SparkSetup.hadoopSettings(inv.config()));
-            job.run(spark, listing, pre, hadoop);
+            job.run(spark, listing, pre, SparkSetup.executorHadoopSettings(spark, inv.config()));
             System.out.println("prepared " + settings.out());
         } finally {
             if (ours) {

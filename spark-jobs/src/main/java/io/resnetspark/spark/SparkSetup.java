@@ -45,6 +45,21 @@ public final class SparkSetup {
         return h;
     }
 
+    /**
+     * The Hadoop settings executors need to reach the same file systems as the driver: spark.hadoop.*
+     * from spark-submit or spark-defaults, then the config's S3A and hadoop.* keys.
+     */
+    public static Map<String, String> executorHadoopSettings(SparkSession spark, JobConfig c) {
+        Map<String, String> h = new LinkedHashMap<>();
+        for (scala.Tuple2<String, String> e : spark.sparkContext().getConf().getAll()) {
+            if (e._1().startsWith("spark.hadoop.")) {
+                h.put(e._1().substring("spark.hadoop.".length()), e._2());
+            }
+        }
+        h.putAll(hadoopSettings(c));
+        return h;
+    }
+
     /** S3A and user Hadoop settings from the config. */
     public static Map<String, String> hadoopSettings(JobConfig c) {
         Map<String, String> h = new LinkedHashMap<>();
