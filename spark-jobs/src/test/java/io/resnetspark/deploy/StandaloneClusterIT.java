@@ -30,7 +30,7 @@ class StandaloneClusterIT {
     @Test
     void pipelineRunsOnAStandaloneCluster() throws Exception {
         Path images = dir.resolve("images");
-        LearnableImages.write(images, 48);
+        LearnableImages.write(images, 160);
         int port = freePort();
         Path log = dir.resolve("cluster.log");
         Process start = script(log, "deploy/standalone/cluster", "start", "--workers", "2", "--cores", "1",
@@ -50,7 +50,10 @@ class StandaloneClusterIT {
                     "--set", "prepare.source=" + images, "--set", "prepare.format=imagefolder",
                     "--set", "prepare.size=16", "--set", "prepare.batch=16", "--set", "prepare.val-fraction=0.25",
                     "--set", "prepare.test-fraction=0.25", "--set", "model.name=resnet20",
-                    "--set", "train.epochs=4", "--set", "train.optimizer.name=adam", "--set", "train.optimizer.lr=0.01",
+                    "--set", "train.epochs=4", "--set", "train.optimizer.name=adam", "--set", "train.optimizer.lr=0.005",
+                    "--set", "train.schedule.name=constant",
+                    // a few dozen steps: faster BN running statistics, or evaluation lags behind training
+                    "--set", "model.bn-momentum=0.3",
                     "--set", "train.optimizer.weight-decay=0", "--set", "train.averaging.frequency=2");
             assertTrue(submit.waitFor(900, TimeUnit.SECONDS), "pipeline finished in time");
             String out = Files.readString(submitLog);
