@@ -28,7 +28,7 @@ public final class Main {
         // in the order a user meets them
         for (Command c : new Command[] {new PrepareCommand(), new TrainCommand(), new EvaluateCommand(),
             new ExportCommand(), new PredictCommand(), new PipelineCommand(), new RetrainCommand(),
-            new BenchmarkCommand(), new SummaryCommand()}) {
+            new BenchmarkCommand(), new SummaryCommand(), new ExperimentCommand()}) {
             COMMANDS.put(c.name(), c);
         }
     }

@@ -272,6 +272,34 @@ public final class JobConfig implements Serializable {
         return out;
     }
 
+    /**
+     * A list of objects (such as experiment.runs), each as its flattened entries ("set.model.name" ->
+     * value); one sentence naming the key when it is not a list of objects.
+     */
+    public List<Map<String, Object>> getObjectList(String key) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try {
+            for (Config item : config().getConfigList(key)) {
+                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                for (Map.Entry<String, ConfigValue> e : item.entrySet()) {
+                    m.put(e.getKey(), e.getValue().unwrapped());
+                }
+                out.add(m);
+            }
+        } catch (ConfigException e) {
+            throw wrong(key, "a list of objects", e);
+        }
+        return out;
+    }
+
+    /** Rejects a key this build does not know, with the closest known key suggested; {@code where} names its origin. */
+    public static void checkKnownKey(String key, String where) {
+        Set<String> known = leafKeys(defaults());
+        if (!known.contains(key) && OPEN_SECTIONS.stream().noneMatch(s -> key.startsWith(s + "."))) {
+            throw new UserError(where + " sets unknown configuration key '" + key + "'" + suggestion(key, known));
+        }
+    }
+
     public boolean has(String key) {
         return config().hasPath(key);
     }

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -95,11 +96,27 @@ public final class PrepareJob {
         if (l.items().isEmpty()) {
             throw new UserError("prepare.source " + s.source() + " holds no input files");
         }
+        if (s.maxPerSplit() > 0) {
+            l = firstOfEachSplit(l, s.maxPerSplit());
+        }
         if (l.classes().isEmpty()) {
             throw new UserError("prepare.source " + s.source() + " has no class with any input ("
                     + (s.format().equals("imagefolder") ? "expected root/<class>/<image>" : "no usable label") + ")");
         }
         return l;
+    }
+
+    /** The listing cut to the first {@code n} inputs of each split (prepare.max-per-split), renumbered. */
+    private static SourceListing firstOfEachSplit(SourceListing l, int n) {
+        Map<String, Integer> kept = new HashMap<>();
+        List<PrepareItem> items = new ArrayList<>();
+        for (PrepareItem i : l.items()) {
+            if (kept.merge(i.split, 1, Integer::sum) <= n) {
+                i.index = items.size();
+                items.add(i);
+            }
+        }
+        return new SourceListing(l.classes(), items, l.dataset(), l.width(), l.height(), l.splitRule(), l.notes());
     }
 
     /** The preprocessing for this source: output size and channels. */
@@ -306,6 +323,9 @@ public final class PrepareJob {
             recipe.put("dataset", l.dataset());
         }
         recipe.put("sources_listed", statuses.size());
+        if (s.maxPerSplit() > 0) {
+            recipe.put("max_per_split", s.maxPerSplit());
+        }
         return new Manifest(Manifest.FORMAT_VERSION, s.source(), s.format(), classes, pre.channels(), pre.height(),
                 pre.width(), s.batch(), norm, splits, skipped, recipe, Instant.now().toString());
     }

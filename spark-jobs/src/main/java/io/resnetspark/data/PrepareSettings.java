@@ -7,7 +7,8 @@ import java.util.List;
 /** The {@code prepare.*} keys, validated before any Spark work; each problem is one sentence naming its key. */
 public record PrepareSettings(String source, String format, String out, int size, int channels, int batch,
                               double valFraction, double testFraction, long splitSeed, boolean overwrite,
-                              int partitions, long maxPixels, List<String> classes, CsvSource.Columns csv) {
+                              int partitions, long maxPixels, List<String> classes, CsvSource.Columns csv,
+                              int maxPerSplit) {
 
     public static PrepareSettings from(JobConfig c) {
         String source = c.require("prepare.source", "source data (--source)");
@@ -54,7 +55,7 @@ public record PrepareSettings(String source, String format, String out, int size
             throw new UserError("configuration key 'prepare.out' (" + out + ") must not be inside prepare.source");
         }
         return new PrepareSettings(src, format, dst, size, channels, batch, val, test, seed, overwrite, partitions,
-                maxPixels, classes, csv);
+                maxPixels, classes, csv, c.getInt("prepare.max-per-split", 0, Integer.MAX_VALUE));
     }
 
     public SplitHash splitHash() {

@@ -240,7 +240,7 @@ public final class Charts {
         XYPlot plot = chart.getXYPlot();
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
         Color[] palette = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44),
-            new Color(214, 39, 40)};
+            new Color(214, 39, 40), new Color(148, 103, 189), new Color(140, 86, 75)};
         for (int i = 0; i < palette.length; i++) {
             r.setSeriesPaint(i, palette[i]);
             r.setSeriesStroke(i, new BasicStroke(2f));

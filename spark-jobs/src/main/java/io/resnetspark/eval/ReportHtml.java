@@ -42,12 +42,10 @@ public final class ReportHtml {
         return String.format(Locale.ROOT, "%.4f", v);
     }
 
-    public static String render(Report r, TrainingRun run, List<Double> targets) {
-        Report.Context c = r.context();
-        int n = r.classes().size();
-        StringBuilder h = new StringBuilder(1 << 16);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Evaluation: ")
-                .append(escape(c.modelUri())).append("</title>\n<style>\n")
+    /** The page head shared by every HTML page this project writes (inline CSS, nothing fetched). */
+    static void head(StringBuilder h, String title) {
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>")
+                .append(escape(title)).append("</title>\n<style>\n")
                 .append("body{font-family:sans-serif;margin:24px;color:#222;max-width:1200px}")
                 .append("h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ddd}")
                 .append(".cards{display:flex;flex-wrap:wrap;gap:12px}")
@@ -56,6 +54,13 @@ public final class ReportHtml {
                 .append("table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px}")
                 .append("th{background:#f5f5f5}td.num{text-align:right}.ids td{word-break:break-all}")
                 .append(".chart{margin:12px 0}\n</style></head><body>\n");
+    }
+
+    public static String render(Report r, TrainingRun run, List<Double> targets) {
+        Report.Context c = r.context();
+        int n = r.classes().size();
+        StringBuilder h = new StringBuilder(1 << 16);
+        head(h, "Evaluation: " + c.modelUri());
         h.append("<h1>Evaluation report</h1>\n<div class=\"cards\">");
         card(h, "top-1 accuracy", pct(r.top1()));
         card(h, "top-" + r.topK() + " accuracy", pct(r.topKAccuracy()));
@@ -145,7 +150,7 @@ public final class ReportHtml {
         }
         List<String> accNames = new ArrayList<>();
         List<double[]> accValues = new ArrayList<>();
-        for (String k : new String[] {"train_top1", "val_top1", "val_top5"}) {
+        for (String k : new String[] {"train_top1", "val_top1", "val_top5", "test_top1", "test_top5"}) {
             if (run.has(k)) {
                 accNames.add(k);
                 accValues.add(run.series(k));
@@ -156,10 +161,11 @@ public final class ReportHtml {
                 .append("</div>\n<div class=\"chart\" id=\"accuracy-curve\">")
                 .append(Charts.svg(Charts.curves("Accuracy", "accuracy", epochs, accNames, accValues, true), 760, 380))
                 .append("</div>\n");
-        h.append("<h3>Time to accuracy</h3>\n<table><tr><th>val top-1</th><th>epoch</th><th>wall time</th></tr>\n");
+        h.append("<h3>Time to accuracy</h3>\n<table><tr><th>").append(run.accuracyMetric().replace("_top1", " top-1"))
+                .append("</th><th>epoch</th><th>wall time</th></tr>\n");
         for (Map<String, Object> t : run.timeToAccuracy(targets)) {
             boolean reached = Boolean.TRUE.equals(t.get("reached"));
-            h.append("<tr><td class=\"num\">").append(pct((Double) t.get("val_top1"))).append("</td><td class=\"num\">")
+            h.append("<tr><td class=\"num\">").append(pct((Double) t.get("accuracy"))).append("</td><td class=\"num\">")
                     .append(reached ? t.get("epoch") : "not reached").append("</td><td class=\"num\">")
                     .append(reached && t.get("seconds") != null
                             ? escape(io.resnetspark.cli.Progress.formatSeconds((Double) t.get("seconds"))) : "-")

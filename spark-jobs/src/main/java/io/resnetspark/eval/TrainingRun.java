@@ -54,18 +54,25 @@ public record TrainingRun(String uri, List<JsonNode> epochs) {
         return false;
     }
 
+    /** The accuracy time-to-accuracy is measured on: test_top1 when the run tracked the test split, else val_top1. */
+    public String accuracyMetric() {
+        return has("test_top1") ? "test_top1" : "val_top1";
+    }
+
     /**
-     * For each target, the first epoch whose val_top1 reaches it and the wall time (elapsed_seconds)
-     * at its end; null values when it was never reached.
+     * For each target, the first epoch whose {@link #accuracyMetric()} reaches it and the wall time
+     * (elapsed_seconds) at its end; null values when it was never reached.
      */
     public List<Map<String, Object>> timeToAccuracy(List<Double> targets) {
-        double[] top1 = series("val_top1");
+        String metric = accuracyMetric();
+        double[] top1 = series(metric);
         double[] elapsed = series("elapsed_seconds");
         double[] epoch = series("epoch");
         List<Map<String, Object>> out = new ArrayList<>();
         for (double t : targets) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("val_top1", t);
+            m.put("metric", metric);
+            m.put("accuracy", t);
             m.put("reached", false);
             m.put("epoch", null);
             m.put("seconds", null);

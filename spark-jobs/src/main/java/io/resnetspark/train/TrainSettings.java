@@ -11,7 +11,7 @@ import java.io.Serializable;
 public record TrainSettings(String data, String run, int epochs, boolean resume, int stopAfterEpochs, String master,
                             long seed, OptimizerSettings optimizer, LrSchedule schedule, boolean linearScaling,
                             int referenceBatch, int padCrop, double flip, Averaging averaging, Sharing sharing,
-                            boolean gpuBinding) implements Serializable {
+                            boolean gpuBinding, boolean trackTest) implements Serializable {
 
     public record OptimizerSettings(String name, double lr, double momentum, boolean nesterov, double weightDecay,
                                     double beta1, double beta2, double epsilon) implements Serializable {
@@ -115,7 +115,8 @@ public record TrainSettings(String data, String run, int epochs, boolean resume,
                         c.getInt("train.averaging.aggregation-depth", 1, 20),
                         c.getInt("train.averaging.workers", 0, 100_000)),
                 sharing,
-                c.getBoolean("train.gpu-binding"));
+                c.getBoolean("train.gpu-binding"),
+                c.getBoolean("train.track-test"));
     }
 
     /** Workers as configured for the chosen master (0 = Spark's default parallelism). */

@@ -31,6 +31,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.core.loader.DataSetLoader;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.TrainingMaster;
@@ -75,6 +76,11 @@ public final class Trainer {
             throw new UserError("the prepared data " + data + " has no train minibatch files (" + data + "/train)");
         }
         List<String> valFiles = files(data, "val");
+        List<String> testFiles = s.trackTest() ? files(data, "test") : List.of();
+        if (s.trackTest() && testFiles.isEmpty()) {
+            throw new UserError("train.track-test is on but the prepared data " + data + " has no test minibatch files ("
+                    + data + "/test)");
+        }
 
         Checkpoints checkpoints = new Checkpoints(storage, run);
         MetricsLog metrics = new MetricsLog(storage, run);
@@ -151,7 +157,11 @@ public final class Trainer {
                 Collections.shuffle(order, new Random(s.seed() * 1_000_003L + epoch));
                 JavaRDD<String> paths = sc.parallelize(order, Math.max(1, Math.min(workers, order.size())));
                 long e0 = System.nanoTime();
-                net.fitPaths(paths, loader(manifest, new Augmentation(s.padCrop(), s.flip()), epoch));
+                LongAccumulator loaded = sc.sc().longAccumulator("train minibatches loaded");
+                try (EpochProgress p = new EpochProgress(epoch, s.epochs(), order.size(), batch, loaded, console)) {
+                    net.fitPaths(paths, new CountingLoader(loader(manifest, new Augmentation(s.padCrop(), s.flip()),
+                            epoch), loaded));
+                }
                 double fitSeconds = (System.nanoTime() - e0) / 1e9;
                 iteration += order.size();
                 double loss = net.getScore();
@@ -162,15 +172,10 @@ public final class Trainer {
                 }
                 checkFinite(net.getNetwork(), loss, epoch, iteration, epochLr);
 
-                Double top1 = null;
-                Double top5 = null;
-                if (!valFiles.isEmpty()) {
-                    Evaluation ev = (Evaluation) net.doEvaluation(sc.parallelize(valFiles,
-                                    Math.max(1, Math.min(workers, valFiles.size()))), workers, batch,
-                            loader(manifest, Augmentation.none(), 0), template.newInstance())[0];
-                    top1 = ev.accuracy();
-                    top5 = ev.topNAccuracy();
-                }
+                Evaluation val = score(sc, net, valFiles, workers, batch, manifest, template);
+                Double top1 = val == null ? null : val.accuracy();
+                Double top5 = val == null ? null : val.topNAccuracy();
+                Evaluation test = s.trackTest() ? score(sc, net, testFiles, workers, batch, manifest, template) : null;
                 long images = manifest.splits() != null && manifest.splits().get("train") != null
                         ? manifest.splits().get("train").images() : (long) order.size() * batch;
                 double epochSeconds = (System.nanoTime() - e0) / 1e9;
@@ -180,6 +185,10 @@ public final class Trainer {
                 line.put("train_loss", loss);
                 line.put("val_top1", top1);
                 line.put("val_top5", top5);
+                if (test != null) {
+                    line.put("test_top1", test.accuracy());
+                    line.put("test_top5", test.topNAccuracy());
+                }
                 line.put("images_per_sec", images / fitSeconds);
                 line.put("lr", epochLr);
                 line.put("epoch_seconds", epochSeconds);
@@ -196,9 +205,10 @@ public final class Trainer {
                 checkpoints.save(net.getNetwork(), base.withTraining(training(data, run, epoch, iteration, line)),
                         epoch, best);
                 ran++;
-                progress.update(epoch, String.format(Locale.ROOT, "loss %.4f, val top-1 %s, %.1f img/s, lr %.4g",
-                        loss, top1 == null ? "-" : String.format(Locale.ROOT, "%.3f", top1), images / fitSeconds,
-                        epochLr));
+                progress.update(epoch, String.format(Locale.ROOT, "loss %.4f, val top-1 %s%s, %.1f img/s, lr %.4g",
+                        loss, top1 == null ? "-" : String.format(Locale.ROOT, "%.3f", top1),
+                        test == null ? "" : String.format(Locale.ROOT, ", test top-1 %.3f", test.accuracy()),
+                        images / fitSeconds, epochLr));
             }
             boolean complete = epoch >= s.epochs();
             if (complete) {
@@ -211,6 +221,16 @@ public final class Trainer {
         } finally {
             session.stop();
         }
+    }
+
+    /** Top-1/top-5 of the current network on {@code files}, scored on the cluster; null when there are none. */
+    private Evaluation score(JavaSparkContext sc, SparkComputationGraph net, List<String> files, int workers, int batch,
+                             Manifest manifest, Evaluation template) {
+        if (files.isEmpty()) {
+            return null;
+        }
+        return (Evaluation) net.doEvaluation(sc.parallelize(files, Math.max(1, Math.min(workers, files.size()))),
+                workers, batch, loader(manifest, Augmentation.none(), 0), template.newInstance())[0];
     }
 
     /**

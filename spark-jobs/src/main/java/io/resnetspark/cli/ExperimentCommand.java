@@ -1,0 +1,137 @@
+package io.resnetspark.cli;
+
+import io.resnetspark.config.JobConfig;
+import io.resnetspark.config.UserError;
+import io.resnetspark.eval.ExperimentReport;
+import io.resnetspark.eval.TrainingRun;
+import io.resnetspark.model.ModelStore;
+import io.resnetspark.spark.SparkSetup;
+import io.resnetspark.storage.Storage;
+import io.resnetspark.train.TrainSettings;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * {@code experiment}: prepares the data once, trains every variant of {@code experiment.runs} on it with
+ * the same budget (the shared train.* keys), and writes one report with their curves side by side.
+ * Reruns continue: committed data and finished runs are kept, interrupted runs resume.
+ */
+public final class ExperimentCommand implements Command {
+    private record Variant(String name, Map<String, Object> overrides) {
+    }
+
+    @Override
+    public String name() {
+        return "experiment";
+    }
+
+    @Override
+    public String summary() {
+        return "train several model variants on the same data and budget, and report their curves side by side";
+    }
+
+    @Override
+    public Map<String, String> flags() {
+        return Map.of("root", "experiment.root", "source", "prepare.source", "epochs", "train.epochs");
+    }
+
+    @Override
+    public int run(Invocation inv) throws Exception {
+        JobConfig c = inv.config();
+        String root = c.require("experiment.root", "experiment root (where the data, runs and report go)");
+        root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+        List<Variant> variants = variants(c);
+        String data = root + "/data";
+        List<JobConfig> runs = new ArrayList<>();
+        for (Variant v : variants) {
+            Map<String, Object> o = new LinkedHashMap<>(v.overrides());
+            o.put("train.data", data);
+            o.put("train.run", root + "/runs/" + v.name());
+            // a rerun continues each variant instead of refusing its checkpoints
+            o.put("train.resume", true);
+            JobConfig rc = c.with(o);
+            TrainSettings.from(rc);
+            runs.add(rc);
+        }
+        long start = System.nanoTime();
+        System.err.println("== experiment: prepare");
+        int code = Main.command("prepare").run(new Invocation(c.with(Map.of("prepare.out", data)), Map.of(),
+                inv.debug()));
+        if (code != 0) {
+            return code;
+        }
+        for (int i = 0; i < variants.size(); i++) {
+            System.err.println("== experiment: train " + variants.get(i).name() + " (" + (i + 1) + "/"
+                    + variants.size() + ")");
+            code = Main.command("train").run(new Invocation(runs.get(i), Map.of(), inv.debug()));
+            if (code != 0) {
+                System.err.println("== experiment: " + variants.get(i).name() + " failed (exit " + code
+                        + "); rerun the same command to continue");
+                return code;
+            }
+        }
+        Storage storage = new Storage(SparkSetup.hadoop(c));
+        List<ExperimentReport.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < variants.size(); i++) {
+            Path run = Storage.path(runs.get(i).getString("train.run"));
+            TrainingRun metrics = TrainingRun.parse(run.toString(),
+                    storage.readString(new Path(run, TrainingRun.METRICS)));
+            long params;
+            try (InputStream in = storage.open(new Path(run, "last.zip"))) {
+                params = ModelStore.load(in, run + "/last.zip", false).graph().numParams();
+            }
+            entries.add(new ExperimentReport.Entry(variants.get(i).name(), variants.get(i).overrides(), params,
+                    metrics));
+        }
+        Path out = Storage.path(root + "/report");
+        ExperimentReport.write(storage, out, c.getString("experiment.title"), entries);
+        System.err.printf("== experiment: done in %s%n", Progress.formatSeconds((System.nanoTime() - start) / 1e9));
+        System.out.println("report: " + root + "/report/experiment.html");
+        return 0;
+    }
+
+    /** experiment.runs, each checked: a unique plain name and only known configuration keys. */
+    private static List<Variant> variants(JobConfig c) {
+        List<Variant> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Map<String, Object> m : c.getObjectList("experiment.runs")) {
+            Object name = m.get("name");
+            if (!(name instanceof String n) || !n.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+                throw new UserError("every entry of experiment.runs needs a name of letters, digits, '.', '_' or '-'"
+                        + " (it names the run directory), got " + name);
+            }
+            if (!names.add(n)) {
+                throw new UserError("experiment.runs has two entries named '" + n + "'");
+            }
+            Map<String, Object> overrides = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : m.entrySet()) {
+                if (e.getKey().equals("name")) {
+                    continue;
+                }
+                if (!e.getKey().startsWith("set.")) {
+                    throw new UserError("experiment.runs entry '" + n + "' has '" + e.getKey() + "'; an entry holds "
+                            + "only name and set { key = value ... }");
+                }
+                String key = e.getKey().substring(4);
+                JobConfig.checkKnownKey(key, "experiment.runs entry '" + n + "'");
+                if (key.startsWith("train.data") || key.startsWith("train.run") || key.startsWith("prepare.")) {
+                    throw new UserError("experiment.runs entry '" + n + "' sets '" + key + "'; every run shares the "
+                            + "experiment's data and gets its own run directory");
+                }
+                overrides.put(key, e.getValue());
+            }
+            out.add(new Variant(n, overrides));
+        }
+        if (out.isEmpty()) {
+            throw new UserError("experiment.runs is empty; list the variants to train, e.g. "
+                    + "{ name = \"resnet20\", set { model.name = \"resnet20\" } }");
+        }
+        return out;
+    }
+}
