@@ -82,6 +82,9 @@ public final class Trainer {
             console.println("[train] " + run + " is already trained (" + Storage.SUCCESS + " exists); nothing to do");
             return new Result(true, s.epochs(), true, run);
         }
+        // temporaries of a save that was cut short: never complete, and as large as a checkpoint
+        storage.deleteTemporaries(run);
+        storage.deleteTemporaries(checkpoints.dir());
         OptionalInt newest = checkpoints.newestEpoch();
         if (newest.isPresent() && !s.resume()) {
             throw new UserError("run directory " + run + " already has checkpoints up to epoch " + newest.getAsInt()
@@ -89,6 +92,9 @@ public final class Trainer {
         }
         int start = newest.orElse(0);
         List<Map<String, Object>> history = metrics.trimTo(start);
+        if (start > 0 && checkpoints.restoreAliases(start, bestEpoch(history, start))) {
+            console.println("[train] best.zip and last.zip restored from the checkpoints (the last save was cut short)");
+        }
         if (start >= s.epochs()) {
             storage.markCommitted(run);
             return new Result(false, start, true, run);
@@ -260,6 +266,23 @@ public final class Trainer {
         t.put("epochs", s.epochs());
         t.put("config", config.asMap());
         return t;
+    }
+
+    /** The epoch best.zip stands for, by the rule the epoch loop applies; {@code fallback} without metrics. */
+    static int bestEpoch(List<Map<String, Object>> history, int fallback) {
+        int best = fallback;
+        double bestTop1 = Double.NEGATIVE_INFINITY;
+        for (Map<String, Object> line : history) {
+            int epoch = ((Number) line.get("epoch")).intValue();
+            Object top1 = line.get("val_top1");
+            if (!(top1 instanceof Number)) {
+                best = epoch;
+            } else if (((Number) top1).doubleValue() > bestTop1) {
+                bestTop1 = ((Number) top1).doubleValue();
+                best = epoch;
+            }
+        }
+        return best;
     }
 
     static void checkFinite(ComputationGraph graph, double loss, int epoch, long iteration, double lr) {
