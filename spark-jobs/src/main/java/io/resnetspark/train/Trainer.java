@@ -93,7 +93,8 @@ public final class Trainer {
         int start = newest.orElse(0);
         List<Map<String, Object>> history = metrics.trimTo(start);
         if (start > 0 && checkpoints.restoreAliases(start, bestEpoch(history, start))) {
-            console.println("[train] best.zip and last.zip restored from the checkpoints (the last save was cut short)");
+            console.println("[train] best.zip and last.zip restored from the checkpoints (the last save was cut"
+                    + " short)");
         }
         if (start >= s.epochs()) {
             storage.markCommitted(run);
@@ -102,6 +103,7 @@ public final class Trainer {
 
         TrainingMasters.configureDriver(s);
         SparkSession session = SparkSetup.start(withMasterSettings(config), "train");
+        ExecutorLossWatch watch = null;
         try {
             JavaSparkContext sc = SparkSetup.context(session);
             int workers = s.configuredWorkers() > 0 ? s.configuredWorkers() : sc.defaultParallelism();
@@ -144,67 +146,80 @@ public final class Trainer {
             Progress progress = new Progress("train", "epochs", s.epochs(), console);
             int ran = 0;
             int epoch = start;
+            watch = s.master().equals("sharing") ? ExecutorLossWatch.install(sc.sc()) : null;
             while (epoch < s.epochs() && (s.stopAfterEpochs() == 0 || ran < s.stopAfterEpochs())) {
                 epoch++;
-                double epochLr = s.schedule().lr(baseLr, epoch - 1, s.epochs());
-                if (!s.master().equals("sharing")) {
-                    // see LrSchedule: averaging workers only see a rate set on the driver's network
-                    net.getNetwork().setLearningRate(epochLr);
-                }
-                // DL4J's own 0-based epoch counter, kept right in the saved models for other DL4J tools
-                net.getNetwork().getConfiguration().setEpochCount(epoch - 1);
-                List<String> order = new ArrayList<>(trainFiles);
-                Collections.shuffle(order, new Random(s.seed() * 1_000_003L + epoch));
-                JavaRDD<String> paths = sc.parallelize(order, Math.max(1, Math.min(workers, order.size())));
-                long e0 = System.nanoTime();
-                net.fitPaths(paths, loader(manifest, new Augmentation(s.padCrop(), s.flip()), epoch));
-                double fitSeconds = (System.nanoTime() - e0) / 1e9;
-                iteration += order.size();
-                double loss = net.getScore();
-                if (s.master().equals("sharing")) {
-                    loss = pullSharedModel(sc, net.getNetwork());
-                    BatchNormRecalibration.run(net.getNetwork(), storage, order,
-                            BatchTransform.eval(manifest.normalization()), s.sharing().bnRecalibrationBatches());
-                }
-                checkFinite(net.getNetwork(), loss, epoch, iteration, epochLr);
+                try {
+                    if (watch != null && watch.executorLost()) {
+                        throw watch.error(epoch);
+                    }
+                    double epochLr = s.schedule().lr(baseLr, epoch - 1, s.epochs());
+                    if (!s.master().equals("sharing")) {
+                        // see LrSchedule: averaging workers only see a rate set on the driver's network
+                        net.getNetwork().setLearningRate(epochLr);
+                    }
+                    // DL4J's own 0-based epoch counter, kept right in the saved models for other DL4J tools
+                    net.getNetwork().getConfiguration().setEpochCount(epoch - 1);
+                    List<String> order = new ArrayList<>(trainFiles);
+                    Collections.shuffle(order, new Random(s.seed() * 1_000_003L + epoch));
+                    JavaRDD<String> paths = sc.parallelize(order, Math.max(1, Math.min(workers, order.size())));
+                    long e0 = System.nanoTime();
+                    net.fitPaths(paths, loader(manifest, new Augmentation(s.padCrop(), s.flip()), epoch));
+                    double fitSeconds = (System.nanoTime() - e0) / 1e9;
+                    iteration += order.size();
+                    double loss = net.getScore();
+                    if (s.master().equals("sharing")) {
+                        loss = pullSharedModel(sc, net.getNetwork(), epoch);
+                        BatchNormRecalibration.run(net.getNetwork(), storage, order,
+                                BatchTransform.eval(manifest.normalization()), s.sharing().bnRecalibrationBatches());
+                    }
+                    checkFinite(net.getNetwork(), loss, epoch, iteration, epochLr);
 
-                Double top1 = null;
-                Double top5 = null;
-                if (!valFiles.isEmpty()) {
-                    Evaluation ev = (Evaluation) net.doEvaluation(sc.parallelize(valFiles,
-                                    Math.max(1, Math.min(workers, valFiles.size()))), workers, batch,
-                            loader(manifest, Augmentation.none(), 0), template.newInstance())[0];
-                    top1 = ev.accuracy();
-                    top5 = ev.topNAccuracy();
+                    Double top1 = null;
+                    Double top5 = null;
+                    if (!valFiles.isEmpty()) {
+                        Evaluation ev = (Evaluation) net.doEvaluation(sc.parallelize(valFiles,
+                                        Math.max(1, Math.min(workers, valFiles.size()))), workers, batch,
+                                loader(manifest, Augmentation.none(), 0), template.newInstance())[0];
+                        top1 = ev.accuracy();
+                        top5 = ev.topNAccuracy();
+                    }
+                    long images = manifest.splits() != null && manifest.splits().get("train") != null
+                            ? manifest.splits().get("train").images() : (long) order.size() * batch;
+                    double epochSeconds = (System.nanoTime() - e0) / 1e9;
+                    Map<String, Object> line = new LinkedHashMap<>();
+                    line.put("epoch", epoch);
+                    line.put("iteration", iteration);
+                    line.put("train_loss", loss);
+                    line.put("val_top1", top1);
+                    line.put("val_top5", top5);
+                    line.put("images_per_sec", images / fitSeconds);
+                    line.put("lr", epochLr);
+                    line.put("epoch_seconds", epochSeconds);
+                    line.put("elapsed_seconds", elapsedBefore + (System.nanoTime() - t0) / 1e9);
+                    line.put("master", s.master());
+                    line.put("workers", workers);
+                    line.put("global_batch", batch * workers);
+                    // metrics first: a crash before the checkpoint below only means this epoch is trained again
+                    metrics.append(line);
+                    boolean best = top1 == null || top1 > bestTop1;
+                    if (top1 != null && top1 > bestTop1) {
+                        bestTop1 = top1;
+                    }
+                    checkpoints.save(net.getNetwork(), base.withTraining(training(data, run, epoch, iteration, line)),
+                            epoch, best);
+                    ran++;
+                    progress.update(epoch, String.format(Locale.ROOT, "loss %.4f, val top-1 %s, %.1f img/s, lr %.4g",
+                            loss, top1 == null ? "-" : String.format(Locale.ROOT, "%.3f", top1), images / fitSeconds,
+                            epochLr));
+                } catch (Exception e) {
+                    // Spark's SparkException (a cancelled job) is checked, yet thrown undeclared from Scala
+                    UserError lost = watch == null ? null : watch.error(epoch);
+                    if (lost != null) {
+                        throw lost;
+                    }
+                    throw e;
                 }
-                long images = manifest.splits() != null && manifest.splits().get("train") != null
-                        ? manifest.splits().get("train").images() : (long) order.size() * batch;
-                double epochSeconds = (System.nanoTime() - e0) / 1e9;
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("epoch", epoch);
-                line.put("iteration", iteration);
-                line.put("train_loss", loss);
-                line.put("val_top1", top1);
-                line.put("val_top5", top5);
-                line.put("images_per_sec", images / fitSeconds);
-                line.put("lr", epochLr);
-                line.put("epoch_seconds", epochSeconds);
-                line.put("elapsed_seconds", elapsedBefore + (System.nanoTime() - t0) / 1e9);
-                line.put("master", s.master());
-                line.put("workers", workers);
-                line.put("global_batch", batch * workers);
-                // metrics first: a crash before the checkpoint below only means this epoch is trained again
-                metrics.append(line);
-                boolean best = top1 == null || top1 > bestTop1;
-                if (top1 != null && top1 > bestTop1) {
-                    bestTop1 = top1;
-                }
-                checkpoints.save(net.getNetwork(), base.withTraining(training(data, run, epoch, iteration, line)),
-                        epoch, best);
-                ran++;
-                progress.update(epoch, String.format(Locale.ROOT, "loss %.4f, val top-1 %s, %.1f img/s, lr %.4g",
-                        loss, top1 == null ? "-" : String.format(Locale.ROOT, "%.3f", top1), images / fitSeconds,
-                        epochLr));
             }
             boolean complete = epoch >= s.epochs();
             if (complete) {
@@ -215,6 +230,9 @@ public final class Trainer {
             }
             return new Result(false, epoch, complete, run);
         } finally {
+            if (watch != null) {
+                watch.close();
+            }
             session.stop();
         }
     }
@@ -223,11 +241,16 @@ public final class Trainer {
      * Gradient sharing: copies an executor's trained network into the driver's (see {@link SharedWorkerModel})
      * and returns that executor's last minibatch loss (DL4J reports 0 for this master).
      */
-    private static double pullSharedModel(JavaSparkContext sc, ComputationGraph driver) {
+    private static double pullSharedModel(JavaSparkContext sc, ComputationGraph driver, int epoch) {
         List<SharedWorkerModel.State> states = sc.parallelize(List.of(0), 1).mapPartitions(new SharedWorkerModel())
                 .collect();
         if (states.isEmpty()) {
-            throw new IllegalStateException("no executor holds a gradient-sharing model after the epoch");
+            // what an executor lost mid-epoch leads to: Spark reruns its tasks on the survivors and starts a
+            // replacement executor, which holds no trained model (see ExecutorLossTest)
+            throw new UserError("gradient sharing lost its trained model in epoch " + epoch + ": the executor "
+                    + "asked for it never trained (an executor was probably lost and replaced during the epoch, "
+                    + "which DL4J's gradient sharing does not recover from); rerun with --resume to continue "
+                    + "from the checkpoint of epoch " + (epoch - 1));
         }
         INDArray params = driver.params();
         params.assign(Nd4j.create(states.get(0).params(), params.shape(), 'c'));
