@@ -18,6 +18,7 @@ import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 final class ExecutorLossWatch extends SparkListener implements AutoCloseable {
     private final SparkContext sc;
     private volatile String lost;
+    private volatile int epoch;
 
     private ExecutorLossWatch(SparkContext sc) {
         this.sc = sc;
@@ -37,12 +38,17 @@ final class ExecutorLossWatch extends SparkListener implements AutoCloseable {
         }
     }
 
-    boolean executorLost() {
-        return lost != null;
+    /** Notes the epoch starting; throws if an executor was lost already (its replacement would hang it). */
+    void check(int startingEpoch) {
+        epoch = startingEpoch;
+        UserError e = error();
+        if (e != null) {
+            throw e;
+        }
     }
 
-    /** The error for a run stopped in {@code epoch}, or null if no executor was lost. */
-    UserError error(int epoch) {
+    /** The error for a run stopped in the current epoch, or null if no executor was lost. */
+    UserError error() {
         if (lost == null) {
             return null;
         }

@@ -149,77 +149,68 @@ public final class Trainer {
             watch = s.master().equals("sharing") ? ExecutorLossWatch.install(sc.sc()) : null;
             while (epoch < s.epochs() && (s.stopAfterEpochs() == 0 || ran < s.stopAfterEpochs())) {
                 epoch++;
-                try {
-                    if (watch != null && watch.executorLost()) {
-                        throw watch.error(epoch);
-                    }
-                    double epochLr = s.schedule().lr(baseLr, epoch - 1, s.epochs());
-                    if (!s.master().equals("sharing")) {
-                        // see LrSchedule: averaging workers only see a rate set on the driver's network
-                        net.getNetwork().setLearningRate(epochLr);
-                    }
-                    // DL4J's own 0-based epoch counter, kept right in the saved models for other DL4J tools
-                    net.getNetwork().getConfiguration().setEpochCount(epoch - 1);
-                    List<String> order = new ArrayList<>(trainFiles);
-                    Collections.shuffle(order, new Random(s.seed() * 1_000_003L + epoch));
-                    JavaRDD<String> paths = sc.parallelize(order, Math.max(1, Math.min(workers, order.size())));
-                    long e0 = System.nanoTime();
-                    net.fitPaths(paths, loader(manifest, new Augmentation(s.padCrop(), s.flip()), epoch));
-                    double fitSeconds = (System.nanoTime() - e0) / 1e9;
-                    iteration += order.size();
-                    double loss = net.getScore();
-                    if (s.master().equals("sharing")) {
-                        loss = pullSharedModel(sc, net.getNetwork(), epoch);
-                        BatchNormRecalibration.run(net.getNetwork(), storage, order,
-                                BatchTransform.eval(manifest.normalization()), s.sharing().bnRecalibrationBatches());
-                    }
-                    checkFinite(net.getNetwork(), loss, epoch, iteration, epochLr);
-
-                    Double top1 = null;
-                    Double top5 = null;
-                    if (!valFiles.isEmpty()) {
-                        Evaluation ev = (Evaluation) net.doEvaluation(sc.parallelize(valFiles,
-                                        Math.max(1, Math.min(workers, valFiles.size()))), workers, batch,
-                                loader(manifest, Augmentation.none(), 0), template.newInstance())[0];
-                        top1 = ev.accuracy();
-                        top5 = ev.topNAccuracy();
-                    }
-                    long images = manifest.splits() != null && manifest.splits().get("train") != null
-                            ? manifest.splits().get("train").images() : (long) order.size() * batch;
-                    double epochSeconds = (System.nanoTime() - e0) / 1e9;
-                    Map<String, Object> line = new LinkedHashMap<>();
-                    line.put("epoch", epoch);
-                    line.put("iteration", iteration);
-                    line.put("train_loss", loss);
-                    line.put("val_top1", top1);
-                    line.put("val_top5", top5);
-                    line.put("images_per_sec", images / fitSeconds);
-                    line.put("lr", epochLr);
-                    line.put("epoch_seconds", epochSeconds);
-                    line.put("elapsed_seconds", elapsedBefore + (System.nanoTime() - t0) / 1e9);
-                    line.put("master", s.master());
-                    line.put("workers", workers);
-                    line.put("global_batch", batch * workers);
-                    // metrics first: a crash before the checkpoint below only means this epoch is trained again
-                    metrics.append(line);
-                    boolean best = top1 == null || top1 > bestTop1;
-                    if (top1 != null && top1 > bestTop1) {
-                        bestTop1 = top1;
-                    }
-                    checkpoints.save(net.getNetwork(), base.withTraining(training(data, run, epoch, iteration, line)),
-                            epoch, best);
-                    ran++;
-                    progress.update(epoch, String.format(Locale.ROOT, "loss %.4f, val top-1 %s, %.1f img/s, lr %.4g",
-                            loss, top1 == null ? "-" : String.format(Locale.ROOT, "%.3f", top1), images / fitSeconds,
-                            epochLr));
-                } catch (Exception e) {
-                    // Spark's SparkException (a cancelled job) is checked, yet thrown undeclared from Scala
-                    UserError lost = watch == null ? null : watch.error(epoch);
-                    if (lost != null) {
-                        throw lost;
-                    }
-                    throw e;
+                if (watch != null) {
+                    watch.check(epoch);
                 }
+                double epochLr = s.schedule().lr(baseLr, epoch - 1, s.epochs());
+                if (!s.master().equals("sharing")) {
+                    // see LrSchedule: averaging workers only see a rate set on the driver's network
+                    net.getNetwork().setLearningRate(epochLr);
+                }
+                // DL4J's own 0-based epoch counter, kept right in the saved models for other DL4J tools
+                net.getNetwork().getConfiguration().setEpochCount(epoch - 1);
+                List<String> order = new ArrayList<>(trainFiles);
+                Collections.shuffle(order, new Random(s.seed() * 1_000_003L + epoch));
+                JavaRDD<String> paths = sc.parallelize(order, Math.max(1, Math.min(workers, order.size())));
+                long e0 = System.nanoTime();
+                net.fitPaths(paths, loader(manifest, new Augmentation(s.padCrop(), s.flip()), epoch));
+                double fitSeconds = (System.nanoTime() - e0) / 1e9;
+                iteration += order.size();
+                double loss = net.getScore();
+                if (s.master().equals("sharing")) {
+                    loss = pullSharedModel(sc, net.getNetwork(), epoch);
+                    BatchNormRecalibration.run(net.getNetwork(), storage, order,
+                            BatchTransform.eval(manifest.normalization()), s.sharing().bnRecalibrationBatches());
+                }
+                checkFinite(net.getNetwork(), loss, epoch, iteration, epochLr);
+
+                Double top1 = null;
+                Double top5 = null;
+                if (!valFiles.isEmpty()) {
+                    Evaluation ev = (Evaluation) net.doEvaluation(sc.parallelize(valFiles,
+                                    Math.max(1, Math.min(workers, valFiles.size()))), workers, batch,
+                            loader(manifest, Augmentation.none(), 0), template.newInstance())[0];
+                    top1 = ev.accuracy();
+                    top5 = ev.topNAccuracy();
+                }
+                long images = manifest.splits() != null && manifest.splits().get("train") != null
+                        ? manifest.splits().get("train").images() : (long) order.size() * batch;
+                double epochSeconds = (System.nanoTime() - e0) / 1e9;
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("epoch", epoch);
+                line.put("iteration", iteration);
+                line.put("train_loss", loss);
+                line.put("val_top1", top1);
+                line.put("val_top5", top5);
+                line.put("images_per_sec", images / fitSeconds);
+                line.put("lr", epochLr);
+                line.put("epoch_seconds", epochSeconds);
+                line.put("elapsed_seconds", elapsedBefore + (System.nanoTime() - t0) / 1e9);
+                line.put("master", s.master());
+                line.put("workers", workers);
+                line.put("global_batch", batch * workers);
+                // metrics first: a crash before the checkpoint below only means this epoch is trained again
+                metrics.append(line);
+                boolean best = top1 == null || top1 > bestTop1;
+                if (top1 != null && top1 > bestTop1) {
+                    bestTop1 = top1;
+                }
+                checkpoints.save(net.getNetwork(), base.withTraining(training(data, run, epoch, iteration, line)),
+                        epoch, best);
+                ran++;
+                progress.update(epoch, String.format(Locale.ROOT, "loss %.4f, val top-1 %s, %.1f img/s, lr %.4g",
+                        loss, top1 == null ? "-" : String.format(Locale.ROOT, "%.3f", top1), images / fitSeconds,
+                        epochLr));
             }
             boolean complete = epoch >= s.epochs();
             if (complete) {
@@ -229,6 +220,13 @@ public final class Trainer {
                         + " (train.stop-after-epochs); continue with --resume");
             }
             return new Result(false, epoch, complete, run);
+        } catch (Exception e) {
+            // Spark's SparkException (a job cancelled by the watch) is checked, yet thrown undeclared from Scala
+            UserError lost = watch == null ? null : watch.error();
+            if (lost != null) {
+                throw lost;
+            }
+            throw e;
         } finally {
             if (watch != null) {
                 watch.close();
