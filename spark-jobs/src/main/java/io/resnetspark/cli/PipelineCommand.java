@@ -43,7 +43,10 @@ public final class PipelineCommand implements Command {
         long start = System.nanoTime();
         for (String stage : stages) {
             System.err.println("== pipeline: " + stage);
-            int code = Main.command(stage).run(new Invocation(c, Map.of(), inv.debug()));
+            // the run directory is the pipeline's own: checkpoints there are from an earlier, interrupted
+            // pipeline run, so train continues from them instead of refusing (train alone asks for --resume)
+            JobConfig stageConfig = stage.equals("train") ? c.with(Map.of("train.resume", true)) : c;
+            int code = Main.command(stage).run(new Invocation(stageConfig, Map.of(), inv.debug()));
             if (code != 0) {
                 System.err.println("== pipeline: " + stage + " failed (exit " + code + "); rerun the same command to"
                         + " continue from this stage");

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -177,6 +179,30 @@ public final class Storage {
         }
     }
 
+    /**
+     * Removes the temporary siblings {@link #write} leaves when it is cut short (on S3 a rename is a copy
+     * and a delete, and the delete can be the step that fails). Only for directories one job owns.
+     */
+    public int deleteTemporaries(Path dir) {
+        try {
+            FileSystem fs = fs(dir);
+            if (!fs.exists(dir)) {
+                return 0;
+            }
+            int n = 0;
+            for (FileStatus s : fs.listStatus(dir)) {
+                String name = s.getPath().getName();
+                if (s.isFile() && name.startsWith(".") && name.contains(".tmp-")) {
+                    fs.delete(s.getPath(), false);
+                    n++;
+                }
+            }
+            return n;
+        } catch (IOException e) {
+            throw unreachable(dir, e);
+        }
+    }
+
     public void copy(Path from, Path to) {
         write(to, out -> {
             try (InputStream in = open(from)) {
@@ -215,6 +241,15 @@ public final class Storage {
         int nl = reason.indexOf('\n');
         if (nl > 0) {
             reason = reason.substring(0, nl);
+        }
+        for (Throwable c = e; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c instanceof ConnectException || c instanceof UnknownHostException) {
+                String retries = "s3a".equals(p.toUri().getScheme()) ? " after the retries s3.attempts and "
+                        + "s3.retry-interval allow" : "";
+                return new UserError("I/O failed on " + p + ": the storage endpoint cannot be reached ("
+                        + Secrets.redact(String.valueOf(c.getMessage())) + ")" + retries
+                        + "; rerun the same command once it is reachable", e);
+            }
         }
         return new UserError("I/O failed on " + p + ": " + Secrets.redact(reason), e);
     }

@@ -72,6 +72,25 @@ public final class Checkpoints {
         storage.writeBytes(last(), zip);
     }
 
+    /**
+     * Makes last.zip the checkpoint of {@code newest} and best.zip that of {@code bestEpoch}. A save cut
+     * short (a killed driver, an object store that went away) leaves the epoch's checkpoint without its
+     * aliases, and the rest of the run may never rewrite best.zip. Returns whether anything was rewritten.
+     */
+    public boolean restoreAliases(int newest, int bestEpoch) {
+        boolean last = restore(last(), epoch(newest));
+        boolean best = storage.exists(epoch(bestEpoch)) && restore(best(), epoch(bestEpoch));
+        return last || best;
+    }
+
+    private boolean restore(Path alias, Path checkpoint) {
+        if (storage.exists(alias) && storage.sha256(alias).equals(storage.sha256(checkpoint))) {
+            return false;
+        }
+        storage.copy(checkpoint, alias);
+        return true;
+    }
+
     public ModelStore.Loaded load(int epoch) {
         Path p = epoch(epoch);
         try (InputStream in = storage.open(p)) {

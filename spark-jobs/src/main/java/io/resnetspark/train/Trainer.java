@@ -88,6 +88,9 @@ public final class Trainer {
             console.println("[train] " + run + " is already trained (" + Storage.SUCCESS + " exists); nothing to do");
             return new Result(true, s.epochs(), true, run);
         }
+        // temporaries of a save that was cut short: never complete, and as large as a checkpoint
+        storage.deleteTemporaries(run);
+        storage.deleteTemporaries(checkpoints.dir());
         OptionalInt newest = checkpoints.newestEpoch();
         if (newest.isPresent() && !s.resume()) {
             throw new UserError("run directory " + run + " already has checkpoints up to epoch " + newest.getAsInt()
@@ -95,6 +98,10 @@ public final class Trainer {
         }
         int start = newest.orElse(0);
         List<Map<String, Object>> history = metrics.trimTo(start);
+        if (start > 0 && checkpoints.restoreAliases(start, bestEpoch(history, start))) {
+            console.println("[train] best.zip and last.zip restored from the checkpoints (the last save was cut"
+                    + " short)");
+        }
         if (start >= s.epochs()) {
             storage.markCommitted(run);
             return new Result(false, start, true, run);
@@ -102,6 +109,7 @@ public final class Trainer {
 
         TrainingMasters.configureDriver(s);
         SparkSession session = SparkSetup.start(withMasterSettings(config), "train");
+        ExecutorLossWatch watch = null;
         try {
             JavaSparkContext sc = SparkSetup.context(session);
             int workers = s.configuredWorkers() > 0 ? s.configuredWorkers() : sc.defaultParallelism();
@@ -144,8 +152,12 @@ public final class Trainer {
             Progress progress = new Progress("train", "epochs", s.epochs(), console);
             int ran = 0;
             int epoch = start;
+            watch = s.master().equals("sharing") ? ExecutorLossWatch.install(sc.sc()) : null;
             while (epoch < s.epochs() && (s.stopAfterEpochs() == 0 || ran < s.stopAfterEpochs())) {
                 epoch++;
+                if (watch != null) {
+                    watch.check(epoch);
+                }
                 double epochLr = s.schedule().lr(baseLr, epoch - 1, s.epochs());
                 if (!s.master().equals("sharing")) {
                     // see LrSchedule: averaging workers only see a rate set on the driver's network
@@ -166,7 +178,7 @@ public final class Trainer {
                 iteration += order.size();
                 double loss = net.getScore();
                 if (s.master().equals("sharing")) {
-                    loss = pullSharedModel(sc, net.getNetwork());
+                    loss = pullSharedModel(sc, net.getNetwork(), epoch);
                     BatchNormRecalibration.run(net.getNetwork(), storage, order,
                             BatchTransform.eval(manifest.normalization()), s.sharing().bnRecalibrationBatches());
                 }
@@ -218,7 +230,17 @@ public final class Trainer {
                         + " (train.stop-after-epochs); continue with --resume");
             }
             return new Result(false, epoch, complete, run);
+        } catch (Exception e) {
+            // Spark's SparkException (a job cancelled by the watch) is checked, yet thrown undeclared from Scala
+            UserError lost = watch == null ? null : watch.error();
+            if (lost != null) {
+                throw lost;
+            }
+            throw e;
         } finally {
+            if (watch != null) {
+                watch.close();
+            }
             session.stop();
         }
     }
@@ -237,11 +259,16 @@ public final class Trainer {
      * Gradient sharing: copies an executor's trained network into the driver's (see {@link SharedWorkerModel})
      * and returns that executor's last minibatch loss (DL4J reports 0 for this master).
      */
-    private static double pullSharedModel(JavaSparkContext sc, ComputationGraph driver) {
+    private static double pullSharedModel(JavaSparkContext sc, ComputationGraph driver, int epoch) {
         List<SharedWorkerModel.State> states = sc.parallelize(List.of(0), 1).mapPartitions(new SharedWorkerModel())
                 .collect();
         if (states.isEmpty()) {
-            throw new IllegalStateException("no executor holds a gradient-sharing model after the epoch");
+            // what an executor lost mid-epoch leads to: Spark reruns its tasks on the survivors and starts a
+            // replacement executor, which holds no trained model (see ExecutorLossTest)
+            throw new UserError("gradient sharing lost its trained model in epoch " + epoch + ": the executor "
+                    + "asked for it never trained (an executor was probably lost and replaced during the epoch, "
+                    + "which DL4J's gradient sharing does not recover from); rerun with --resume to continue "
+                    + "from the checkpoint of epoch " + (epoch - 1));
         }
         INDArray params = driver.params();
         params.assign(Nd4j.create(states.get(0).params(), params.shape(), 'c'));
@@ -280,6 +307,23 @@ public final class Trainer {
         t.put("epochs", s.epochs());
         t.put("config", config.asMap());
         return t;
+    }
+
+    /** The epoch best.zip stands for, by the rule the epoch loop applies; {@code fallback} without metrics. */
+    static int bestEpoch(List<Map<String, Object>> history, int fallback) {
+        int best = fallback;
+        double bestTop1 = Double.NEGATIVE_INFINITY;
+        for (Map<String, Object> line : history) {
+            int epoch = ((Number) line.get("epoch")).intValue();
+            Object top1 = line.get("val_top1");
+            if (!(top1 instanceof Number)) {
+                best = epoch;
+            } else if (((Number) top1).doubleValue() > bestTop1) {
+                bestTop1 = ((Number) top1).doubleValue();
+                best = epoch;
+            }
+        }
+        return best;
     }
 
     static void checkFinite(ComputationGraph graph, double loss, int epoch, long iteration, double lr) {

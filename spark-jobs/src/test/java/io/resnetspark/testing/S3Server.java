@@ -5,27 +5,48 @@ import com.amazonaws.auth.BasicAWSCredentials;
 import com.amazonaws.client.builder.AwsClientBuilder;
 import com.amazonaws.services.s3.AmazonS3;
 import com.amazonaws.services.s3.AmazonS3ClientBuilder;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.gaul.s3proxy.junit.S3ProxyJunitCore;
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
 
 /**
- * A real S3 server on loopback for tests: S3Proxy in-process with its transient (in-memory) store on
- * a free port. Tests talk to it through Hadoop S3A exactly as users talk to S3 or MinIO.
+ * A real S3 server on loopback for tests: S3Proxy in-process, storing objects in a temporary directory
+ * (its filesystem store), on a free port. Tests talk to it through Hadoop S3A exactly as users talk to
+ * S3 or MinIO. {@link #stop()} and {@link #start()} take it down and bring it back on the same port with
+ * the same objects, as an S3 endpoint that goes away for a while does.
  */
 public final class S3Server implements AutoCloseable {
     public static final String ACCESS_KEY = "test-access-key-7f3a";
     public static final String SECRET_KEY = "test-secret-key-91c4e2d8b6";
 
-    private final S3ProxyJunitCore core;
+    private final Path store;
+    private final BlobStore blobs;
+    private S3Proxy proxy;
+    private int port;
+
     private final AmazonS3 client;
 
     public S3Server() throws Exception {
-        core = new S3ProxyJunitCore.Builder().withCredentials(ACCESS_KEY, SECRET_KEY).build();
-        core.beforeEach();
+        store = Files.createTempDirectory("resnet-spark-s3");
+        Properties p = new Properties();
+        p.setProperty("jclouds.filesystem.basedir", store.toString());
+        p.setProperty("jclouds.identity", ACCESS_KEY);
+        p.setProperty("jclouds.credential", SECRET_KEY);
+        blobs = BlobStores.create("filesystem", p);
+        start();
         client = AmazonS3ClientBuilder.standard()
                 .withEndpointConfiguration(new AwsClientBuilder.EndpointConfiguration(endpoint(), "us-east-1"))
                 .withPathStyleAccessEnabled(true)
@@ -35,8 +56,44 @@ public final class S3Server implements AutoCloseable {
 
     /** "http://127.0.0.1:PORT" */
     public String endpoint() {
-        String uri = core.getUri().toString();
-        return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Starts serving (again): on a free port the first time, afterwards on the same port, with the same objects. */
+    public synchronized void start() throws Exception {
+        if (proxy != null) {
+            return;
+        }
+        S3Proxy p = S3Proxy.builder().blobStore(blobs)
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .stopTimeout(0).endpoint(URI.create("http://127.0.0.1:" + port)).build();
+        p.start();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!"STARTED".equals(p.getState())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("S3Proxy did not start: " + p.getState());
+            }
+            Thread.sleep(10);
+        }
+        port = p.getPort();
+        proxy = p;
+    }
+
+    /** Stops serving: connections are refused until {@link #start()}; the objects stay. */
+    public synchronized void stop() throws Exception {
+        if (proxy != null) {
+            proxy.stop();
+            proxy = null;
+        }
+    }
+
+    public synchronized boolean running() {
+        return proxy != null;
+    }
+
+    /** Whether an object exists, looked up in the store directly (works while the server is stopped). */
+    public boolean stored(String bucket, String key) {
+        return Files.isRegularFile(store.resolve(bucket).resolve(key));
     }
 
     /** Creates a bucket and returns its s3a:// URI. */
@@ -81,6 +138,16 @@ public final class S3Server implements AutoCloseable {
     @Override
     public void close() {
         client.shutdown();
-        core.afterEach();
+        try {
+            stop();
+            blobs.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("S3Proxy did not stop", e);
+        }
+        try (Stream<Path> walk = Files.walk(store)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a temp directory left behind is not worth failing a test for
+        }
     }
 }

@@ -112,6 +112,12 @@ class TrainLocalTest {
         assertFalse(Files.exists(run.resolve("checkpoints/epoch-002.zip")));
         assertTrue(java.util.Arrays.equals(lastGood, Files.readAllBytes(run.resolve("last.zip"))));
         assertFalse(Files.exists(run.resolve("_SUCCESS")));
+        // the kept checkpoint is usable: it loads with its updater state and holds finite weights
+        ModelStore.Loaded kept = ModelStore.load(run.resolve("checkpoints/epoch-001.zip").toFile(), "epoch-001.zip",
+                true);
+        assertEquals(1, ((Number) kept.metadata().training().get("epoch")).intValue());
+        assertTrue(Double.isFinite(kept.graph().params().sumNumber().doubleValue()));
+        assertTrue(java.util.Arrays.equals(lastGood, Files.readAllBytes(run.resolve("checkpoints/epoch-001.zip"))));
     }
 
     @Test

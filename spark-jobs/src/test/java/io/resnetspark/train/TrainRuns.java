@@ -9,15 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Runs {@code train} through the CLI in-process, with the small settings the tests share. */
-final class TrainRuns {
+public final class TrainRuns {
     private TrainRuns() {
     }
 
-    record Outcome(int code, String out, String err) {
+    public record Outcome(int code, String out, String err) {
     }
 
     /** A small ResNet-20 with Adam: learns the synthetic quadrant data in a few epochs. */
-    static List<String> args(Path data, Path run, int epochs, List<String> spark, String... more) {
+    public static List<String> args(Path data, Path run, int epochs, List<String> spark, String... more) {
         List<String> a = new ArrayList<>(List.of("train", "--debug", "--data", data.toString(), "--run", run.toString(),
                 "--model", "resnet20", "--epochs", Integer.toString(epochs),
                 "--set", "train.optimizer.name=adam", "--set", "train.optimizer.lr=0.003",
@@ -28,7 +28,7 @@ final class TrainRuns {
         return a;
     }
 
-    static Outcome cli(List<String> args) {
+    public static Outcome cli(List<String> args) {
         PrintStream oldOut = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
