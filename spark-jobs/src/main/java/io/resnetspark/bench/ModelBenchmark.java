@@ -1,5 +1,6 @@
 package io.resnetspark.bench;
 
+import io.resnetspark.model.BatchNormFolding;
 import io.resnetspark.model.OneDnn;
 import io.resnetspark.model.Optimization;
 import io.resnetspark.model.ResNetBuilder;
@@ -21,9 +22,24 @@ public final class ModelBenchmark {
     private ModelBenchmark() {
     }
 
+    /** What to measure besides the model: inference on the BN-folded copy, and the unfolded one beside it. */
+    public record Inference(boolean foldBatchNorm, boolean compareUnfolded) {
+        public static final Inference PLAIN = new Inference(false, false);
+    }
+
     public static Map<String, Object> run(ResNetOptions options, String what, int batch, int warmup, int iters) {
+        return run(options, what, batch, warmup, iters, Inference.PLAIN);
+    }
+
+    public static Map<String, Object> run(ResNetOptions options, String what, int batch, int warmup, int iters,
+                                          Inference inference) {
         // SGD with momentum, as the PyTorch peer uses, so both sides do the same optimizer work
-        ComputationGraph g = ResNetBuilder.build(options, new Optimization(new Nesterovs(0.01, 0.9), 0, 0));
+        ComputationGraph trained = ResNetBuilder.build(options, new Optimization(new Nesterovs(0.01, 0.9), 0, 0));
+        boolean train = "train".equals(what);
+        boolean fold = !train && inference.foldBatchNorm();
+        ComputationGraph g = fold ? BatchNormFolding.fold(trained) : trained;
+        // the unfolded network, timed in alternation with the folded one so both see the same machine
+        ComputationGraph other = fold && inference.compareUnfolded() ? trained : null;
         OneDnn.Coverage coverage = OneDnn.coverage(g);
         Nd4j.getRandom().setSeed(options.seed());
         INDArray x = Nd4j.randn(DataType.FLOAT, batch, options.channels(), options.height(), options.width());
@@ -32,15 +48,23 @@ public final class ModelBenchmark {
             y.putScalar(i, i % options.classes(), 1f);
         }
         DataSet ds = new DataSet(x, y);
-        boolean train = "train".equals(what);
         for (int i = 0; i < warmup; i++) {
             step(g, ds, train);
+            if (other != null) {
+                step(other, ds, false);
+            }
         }
         double[] secs = new double[iters];
+        double[] otherSecs = new double[iters];
         for (int i = 0; i < iters; i++) {
             long t0 = System.nanoTime();
             step(g, ds, train);
             secs[i] = (System.nanoTime() - t0) / 1e9;
+            if (other != null) {
+                t0 = System.nanoTime();
+                step(other, ds, false);
+                otherSecs[i] = (System.nanoTime() - t0) / 1e9;
+            }
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("what", what);
@@ -49,7 +73,16 @@ public final class ModelBenchmark {
         m.put("batch", batch);
         m.put("classes", options.classes());
         m.put("warmup", warmup);
-        m.putAll(new Timings(secs, batch).toMap());
+        Timings timings = new Timings(secs, batch);
+        m.putAll(timings.toMap());
+        if (!train) {
+            m.put("bn_folded", fold);
+        }
+        if (other != null) {
+            Timings unfolded = new Timings(otherSecs, batch);
+            m.put("unfolded", unfolded.toMap());
+            m.put("fold_speedup", Timings.round(unfolded.medianSeconds() / timings.medianSeconds()));
+        }
         m.put("onednn", Map.of("complete", coverage.complete(), "layers", coverage.layers(),
                 "with_helper", coverage.withHelper()));
         m.put("rss_mib", Machine.rssMiB());

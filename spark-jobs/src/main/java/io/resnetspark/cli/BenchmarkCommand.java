@@ -1,17 +1,21 @@
 package io.resnetspark.cli;
 
 import io.resnetspark.bench.ModelBenchmark;
+import io.resnetspark.bench.SparkBenchmark;
 import io.resnetspark.config.ModelSettings;
 import io.resnetspark.config.UserError;
 import io.resnetspark.data.DecodeThroughput;
+import io.resnetspark.eval.Evaluator;
 import java.util.LinkedHashMap;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.OneDnn;
 import io.resnetspark.model.ResNetOptions;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@code benchmark}: images/s of training or inference (single process), printed as one JSON object.
+ * {@code benchmark}: images/s of training or inference (single process), of decoding (prepare), or of the
+ * train stage on Spark against single-process training, printed as one JSON object.
  * A run whose conv/BN layers lack their oneDNN helper says so loudly: such figures are 3-4x too slow.
  */
 public final class BenchmarkCommand implements Command {
@@ -22,18 +26,23 @@ public final class BenchmarkCommand implements Command {
 
     @Override
     public String summary() {
-        return "measure training or inference images/s (median after warm-up) on random data";
+        return "measure training, inference, prepare or Spark training images/s (median after warm-up) on random data";
     }
 
     @Override
     public Map<String, String> flags() {
-        return Map.of("what", "", "model", "model.name", "input", "", "batch", "", "classes", "", "warmup", "",
-                "iters", "", "stem", "model.stem", "format", "", "source-size", "");
+        return Map.ofEntries(Map.entry("what", ""), Map.entry("model", "model.name"), Map.entry("input", ""),
+                Map.entry("batch", ""), Map.entry("classes", ""), Map.entry("warmup", ""), Map.entry("iters", ""),
+                Map.entry("stem", "model.stem"), Map.entry("format", ""), Map.entry("source-size", ""),
+                Map.entry("fold-batch-norm", Evaluator.FOLD_BATCH_NORM), Map.entry("epochs", ""),
+                Map.entry("modes", ""), Map.entry("executors", ""), Map.entry("executor-memory-mb", ""),
+                Map.entry("averaging-frequency", "train.averaging.frequency"),
+                Map.entry("prefetch", "train.averaging.prefetch"));
     }
 
     @Override
     public Map<String, String> switches() {
-        return Map.of("json", "");
+        return Map.of("json", "", "compare-unfolded", "");
     }
 
     /** Decode + resize + crop images/s on one thread (= per core: prepare runs one task per core). */
@@ -56,21 +65,45 @@ public final class BenchmarkCommand implements Command {
         return m;
     }
 
+    /** The train stage on local[cores] and on a local-cluster, against plain DL4J on the same files. */
+    private static Map<String, Object> spark(Invocation inv, ResNetOptions o, int batch, int warmup, int files)
+            throws java.io.IOException {
+        int epochs = inv.localInt("epochs", 2);
+        int executors = inv.localInt("executors", 2);
+        int memory = inv.localInt("executor-memory-mb", 3072);
+        List<String> modes = List.of(inv.local("modes", "single,local,cluster").split(","));
+        for (String m : modes) {
+            if (!List.of("single", "local", "cluster").contains(m)) {
+                throw new UserError("--modes takes single, local and cluster (comma-separated), got '" + m + "'");
+            }
+        }
+        if (epochs < 1 || warmup < 1 || executors < 1 || memory < 512) {
+            throw new UserError("--what spark needs --epochs >= 1, --warmup >= 1 (the first epoch starts executors), "
+                    + "--executors >= 1 and --executor-memory-mb >= 512");
+        }
+        return SparkBenchmark.run(inv.config(), o, batch,
+                new SparkBenchmark.Plan(files, warmup, epochs, modes, executors, memory), System.err);
+    }
+
     @Override
     public int run(Invocation inv) throws Exception {
         String what = inv.local("what", "train");
         int batch = inv.localInt("batch", 32);
-        int warmup = inv.localInt("warmup", 2);
-        int iters = inv.localInt("iters", 10);
+        boolean spark = "spark".equals(what);
+        // for spark: warm-up epochs and minibatch files per epoch
+        int warmup = inv.localInt("warmup", spark ? 1 : 2);
+        int iters = inv.localInt("iters", spark ? 8 * Runtime.getRuntime().availableProcessors() : 10);
         if (batch < 1 || warmup < 0 || iters < 1) {
             throw new UserError("--batch and --iters must be at least 1 and --warmup at least 0");
         }
         int[] input = ResNetOptions.parseInput(inv.local("input", "3x224x224"));
         ResNetOptions o = ModelSettings.options(inv.config(), inv.localInt("classes", 1000), input[0], input[1], input[2]);
         Map<String, Object> result = switch (what) {
-            case "train", "infer" -> ModelBenchmark.run(o, what, batch, warmup, iters);
+            case "train", "infer" -> ModelBenchmark.run(o, what, batch, warmup, iters, new ModelBenchmark.Inference(
+                    inv.config().getBoolean(Evaluator.FOLD_BATCH_NORM), inv.localSwitch("compare-unfolded")));
             case "prepare" -> prepare(inv, input, iters);
-            default -> throw new UserError("--what must be train, infer or prepare in this build, got '" + what + "'");
+            case "spark" -> spark(inv, o, batch, warmup, iters);
+            default -> throw new UserError("--what must be train, infer, prepare or spark, got '" + what + "'");
         };
         @SuppressWarnings("unchecked")
         Map<String, Object> onednn = (Map<String, Object>) result.get("onednn");

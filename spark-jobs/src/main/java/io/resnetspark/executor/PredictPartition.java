@@ -35,6 +35,7 @@ public final class PredictPartition implements FlatMapFunction<Iterator<String>,
     private final long maxPixels;
     private final RemoteStorage storage;
     private LongAccumulator done;
+    private boolean foldBatchNorm = true;
 
     public PredictPartition(Broadcast<byte[]> model, String modelSha, ModelMetadata meta, int topK, int batch,
                             long maxPixels, RemoteStorage storage) {
@@ -52,17 +53,23 @@ public final class PredictPartition implements FlatMapFunction<Iterator<String>,
         return this;
     }
 
+    /** Score with batch norms folded into the convolutions (the default; performance.fold-batch-norm). */
+    public PredictPartition foldingBatchNorm(boolean fold) {
+        this.foldBatchNorm = fold;
+        return this;
+    }
+
     @Override
     public Iterator<Row> call(Iterator<String> paths) {
         ResNetOptions o = meta.options();
         Preprocessor pre = new Preprocessor(o.height() == o.width() ? o.height() : 0, o.width(), o.height(),
                 o.channels(), maxPixels);
         BatchTransform transform = BatchTransform.eval(meta.normalization());
-        ComputationGraph graph = ModelPool.borrow(modelSha, model::value, "model " + modelSha);
+        ComputationGraph graph = ModelPool.borrow(modelSha, model::value, "model " + modelSha, foldBatchNorm);
         try {
             return rows(paths, pre, transform, graph).iterator();
         } finally {
-            ModelPool.giveBack(modelSha, graph);
+            ModelPool.giveBack(modelSha, foldBatchNorm, graph);
         }
     }
 

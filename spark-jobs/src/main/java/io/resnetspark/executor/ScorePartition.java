@@ -41,6 +41,7 @@ public final class ScorePartition implements FlatMapFunction<Iterator<String>, P
     private final Expect expect;
     private final int batch;
     private final int topK;
+    private boolean foldBatchNorm = true;
 
     /**
      * @param batch images per forward pass; 0 = each file's own minibatch
@@ -58,6 +59,12 @@ public final class ScorePartition implements FlatMapFunction<Iterator<String>, P
         this.topK = topK;
     }
 
+    /** Score with batch norms folded into the convolutions (the default; performance.fold-batch-norm). */
+    public ScorePartition foldingBatchNorm(boolean fold) {
+        this.foldBatchNorm = fold;
+        return this;
+    }
+
     @Override
     public Iterator<Prediction> call(Iterator<String> paths) throws Exception {
         if (!paths.hasNext()) {
@@ -65,7 +72,7 @@ public final class ScorePartition implements FlatMapFunction<Iterator<String>, P
         }
         // the weights' hash, not the broadcast id: ids restart with every SparkContext in a JVM
         String key = modelSha256;
-        ComputationGraph graph = ModelPool.borrow(key, model::value, modelName);
+        ComputationGraph graph = ModelPool.borrow(key, model::value, modelName, foldBatchNorm);
         BatchTransform transform = BatchTransform.eval(new Normalization(mean, std));
         List<Prediction> out = new ArrayList<>();
         try {
@@ -83,7 +90,7 @@ public final class ScorePartition implements FlatMapFunction<Iterator<String>, P
                 }
             }
         } finally {
-            ModelPool.giveBack(key, graph);
+            ModelPool.giveBack(key, foldBatchNorm, graph);
         }
         return out.iterator();
     }

@@ -4,7 +4,7 @@ import io.resnetspark.config.JobConfig;
 
 /** The {@code predict.*} keys, checked before any Spark work. */
 public record PredictSettings(String model, String images, String out, int topK, int batch, int partitions,
-                              long maxPixels, boolean overwrite) {
+                              long maxPixels, boolean overwrite, boolean foldBatchNorm) {
 
     public static PredictSettings from(JobConfig c) {
         return new PredictSettings(
@@ -15,6 +15,7 @@ public record PredictSettings(String model, String images, String out, int topK,
                 c.getInt("predict.batch", 1, 4096),
                 c.getInt("predict.partitions", 0, 1_000_000),
                 c.getLong("prepare.max-pixels"),
-                c.getBoolean("predict.overwrite"));
+                c.getBoolean("predict.overwrite"),
+                c.getBoolean(io.resnetspark.eval.Evaluator.FOLD_BATCH_NORM));
     }
 }

@@ -71,7 +71,7 @@ public final class Predictor {
                 s.maxPixels(), new RemoteStorage(hadoopSettings));
         Progress progress = new Progress("predict", "images", images.size());
         org.apache.spark.util.LongAccumulator done = jsc.sc().longAccumulator("predicted");
-        fn = fn.counting(done);
+        fn = fn.counting(done).foldingBatchNorm(s.foldBatchNorm());
         JavaRDD<Row> rows = paths.mapPartitions(fn);
         Dataset<Row> df = spark.createDataFrame(rows, schema(topK)).cache();
         Thread watcher = progressWatcher(progress, done);

@@ -259,6 +259,33 @@ class EvaluateExportTest {
 
     @Test
     @Order(2)
+    void foldedBatchNormScoresLikeTheNetworkAsTrained() throws Exception {
+        // e1 (the test above) scored with the default, BN folded into the convolutions; this one without
+        String out = bucket + "/eval/unfolded";
+        String[] r = cli("evaluate", "--model", model, "--data", data, "--out", out, "--set",
+                "performance.fold-batch-norm=false");
+        assertEquals("0", r[0], r[2]);
+        JsonNode a = json(bucket + "/eval/e1/report.json");
+        JsonNode b = json(out + "/report.json");
+        for (String k : new String[] {"examples", "correct", "top1", "top5", "confusion"}) {
+            assertEquals(a.get(k), b.get(k), k);
+        }
+        assertEquals(a.get("loss").asDouble(), b.get("loss").asDouble(), 1e-4);
+        Map<String, List<String>> folded = new HashMap<>();
+        for (List<String> row : csv(storage.readString(new Path(bucket + "/eval/e1/predictions.csv")))) {
+            folded.put(row.get(0), row);
+        }
+        List<List<String>> rows = csv(storage.readString(new Path(out + "/predictions.csv")));
+        assertEquals(folded.size(), rows.size());
+        for (List<String> row : rows.subList(1, rows.size())) {
+            List<String> f = folded.get(row.get(0));
+            assertEquals(row.get(3), f.get(3), "same predicted class for " + row.get(0));
+            assertEquals(Double.parseDouble(row.get(5)), Double.parseDouble(f.get(5)), 1e-4, "confidence");
+        }
+    }
+
+    @Test
+    @Order(2)
     void committedOutputIsSkippedUnlessOverwriteAndPartialOutputIsRedone() throws Exception {
         String out = bucket + "/eval/e1";
         String before = storage.readString(new Path(out + "/report.json"));

@@ -1,26 +1,13 @@
 package io.resnetspark.testing;
 
-import java.io.File;
-import java.io.IOException;
-import java.lang.reflect.Field;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.resnetspark.bench.LocalCluster;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A real multi-JVM Spark cluster on loopback for tests: Spark's {@code local-cluster[N,cores,MB]} master
- * starts a standalone Master and N Workers inside the test JVM, and each Worker launches its executor
- * in a JVM of its own, so serialization, broadcasts and executor-to-executor networking are real (in
- * {@code local[*]} every "worker" shares the driver's JVM and none of that is exercised).
- *
- * <p>What it takes: Workers look for {@code $SPARK_HOME/jars} (and a Scala build marker) to build the
- * executor command line, so a nearly empty Spark home is made in a temp dir and exported as
- * SPARK_HOME of this JVM; executors get the test classpath through {@code spark.executor.extraClassPath}
- * and the JVM flags Spark does not add itself (JavaCPP cache, DL4J helpers). Spark adds its Java 17
- * {@code --add-opens} flags to executors on its own.
+ * Spark masters for tests: a real multi-JVM {@code local-cluster} (see {@link LocalCluster}, shared with
+ * {@code benchmark --what spark}) or local mode, as settings maps or CLI {@code --set} arguments.
  */
 public final class SparkClusters {
     private SparkClusters() {
@@ -28,16 +15,7 @@ public final class SparkClusters {
 
     /** Spark settings (spark.* keys) for a cluster of {@code executors} JVMs with one core and {@code memoryMb} each. */
     public static Map<String, String> localCluster(int executors, int memoryMb) {
-        ensureSparkHome();
-        Map<String, String> conf = new LinkedHashMap<>();
-        conf.put("spark.master", "local-cluster[" + executors + ",1," + memoryMb + "]");
-        conf.put("spark.executor.memory", memoryMb + "m");
-        conf.put("spark.executor.extraClassPath", System.getProperty("java.class.path"));
-        conf.put("spark.executor.extraJavaOptions", executorJvmFlags());
-        conf.put("spark.driver.host", "127.0.0.1");
-        conf.put("spark.driver.bindAddress", "127.0.0.1");
-        conf.put("spark.ui.enabled", "false");
-        return conf;
+        return LocalCluster.settings(executors, memoryMb);
     }
 
     /** The same settings as {@code --set} arguments for the CLI ({@code spark.master} and {@code spark.conf."k"}). */
@@ -60,47 +38,6 @@ public final class SparkClusters {
 
     /** Flags of this JVM that executors need too (natives cache, DL4J helpers); not the Aeron one (the trainer adds it). */
     static String executorJvmFlags() {
-        StringBuilder sb = new StringBuilder();
-        for (String p : List.of("org.bytedeco.javacpp.cachedir", "org.eclipse.deeplearning4j.helpers.disable")) {
-            String v = System.getProperty(p);
-            if (v != null) {
-                sb.append(" -D").append(p).append('=').append(v);
-            }
-        }
-        return sb.toString().trim();
-    }
-
-    private static synchronized void ensureSparkHome() {
-        String home = System.getenv("SPARK_HOME");
-        if (home != null && new File(home, "jars").isDirectory()) {
-            return;
-        }
-        try {
-            Path dir = Files.createTempDirectory("resnet-spark-home");
-            Files.createDirectories(dir.resolve("jars"));
-            Files.createDirectories(dir.resolve("launcher/target/scala-2.12"));
-            setEnv("SPARK_HOME", dir.toString());
-            setEnv("SPARK_SCALA_VERSION", "2.12");
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create a Spark home for local-cluster", e);
-        }
-    }
-
-    /**
-     * Sets an environment variable of this JVM (and of the processes it starts). Spark's Worker reads
-     * SPARK_HOME from the environment only; the test JVM is started by Maven, so it is set here, through
-     * the map behind {@link System#getenv()} (java.util is opened to unnamed modules by the test flags).
-     */
-    @SuppressWarnings("unchecked")
-    static void setEnv(String name, String value) {
-        try {
-            Map<String, String> env = System.getenv();
-            Field m = env.getClass().getDeclaredField("m");
-            m.setAccessible(true);
-            ((Map<String, String>) m.get(env)).put(name, value);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("cannot set " + name + " for the local-cluster test; export " + name
-                    + " before running the tests", e);
-        }
+        return LocalCluster.executorJvmFlags();
     }
 }
