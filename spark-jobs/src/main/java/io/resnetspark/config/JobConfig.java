@@ -303,9 +303,13 @@ public final class JobConfig implements Serializable {
         return config().root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
     }
 
-    /** The configuration as a JSON-compatible map. */
+    /**
+     * The configuration as a JSON-compatible map, for run records and model metadata: credential-like
+     * keys (hadoop."fs.s3a.secret.key", ...) are masked, since these records are published.
+     */
+    @SuppressWarnings("unchecked")
     public Map<String, Object> asMap() {
-        return config().root().unwrapped();
+        return (Map<String, Object>) io.resnetspark.export.Masking.mask(config().root().unwrapped());
     }
 
     private static UserError wrong(String key, String expected, ConfigException e) {
