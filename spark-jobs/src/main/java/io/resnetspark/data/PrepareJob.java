@@ -293,7 +293,9 @@ public final class PrepareJob {
             int files = (int) ((a[0] + s.batch() - 1) / s.batch());
             splits.put(split, new Manifest.Split(a[0], files, used, a[1], a[0] + a[1], bad));
         });
-        for (int k = 0; k < classes.size(); k++) {
+        // an ImageFolder class exists because its folder held files; idx and csv name classes from a list
+        // (a known data set's), of which a small subset may well use only some
+        for (int k = 0; k < classes.size() && s.format().equals("imagefolder"); k++) {
             final int label = k;
             if (perSplit.values().stream().allMatch(a -> a[2 + label] == 0)) {
                 // the label order is fixed by the listing, so the class stays; a model can never predict it
