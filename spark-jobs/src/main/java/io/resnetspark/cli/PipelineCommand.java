@@ -1,6 +1,11 @@
 package io.resnetspark.cli;
 
 import io.resnetspark.config.JobConfig;
+import io.resnetspark.config.ModelSettings;
+import io.resnetspark.data.PrepareSettings;
+import io.resnetspark.eval.Evaluator;
+import io.resnetspark.export.Exporter;
+import io.resnetspark.train.TrainSettings;
 import io.resnetspark.config.UserError;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +45,7 @@ public final class PipelineCommand implements Command {
                         + String.join(", ", STAGES));
             }
         }
+        checkStages(c, stages);
         long start = System.nanoTime();
         for (String stage : stages) {
             System.err.println("== pipeline: " + stage);
@@ -61,6 +67,26 @@ public final class PipelineCommand implements Command {
             System.out.println("model:  " + c.getString("export.to"));
         }
         return 0;
+    }
+
+    /**
+     * Reads the settings of every stage that will run, so that a bad value for a late stage (say
+     * evaluate.misclassified) fails now, not after prepare and train have spent their hours.
+     */
+    static void checkStages(JobConfig c, List<String> stages) {
+        for (String stage : stages) {
+            switch (stage) {
+                case "prepare" -> PrepareSettings.from(c);
+                case "train" -> {
+                    TrainSettings.from(c);
+                    // the data decides classes and input shape; any valid shape checks the model.* keys
+                    ModelSettings.options(c, 2, 3, 224, 224);
+                }
+                case "evaluate" -> Evaluator.Settings.of(c);
+                case "export" -> Exporter.Settings.of(c);
+                default -> throw new IllegalArgumentException(stage);
+            }
+        }
     }
 
     /** Fills every stage location that the user left empty from pipeline.root. */

@@ -81,6 +81,15 @@ public final class JobConfig implements Serializable {
     /** A value from the command line: numbers and booleans stay strings, and the typed getters convert. */
     private static Config withValue(Config c, String key, String value) {
         try {
+            String v = value.trim();
+            if (v.startsWith("[") && v.endsWith("]")) {
+                // a list (pipeline.stages=[prepare,train], prepare.classes=[a,b]) in HOCON's syntax
+                try {
+                    return c.withValue(key, ConfigFactory.parseString("v = " + v).getValue("v"));
+                } catch (ConfigException.Parse e) {
+                    throw new UserError("configuration key '" + key + "' given as '" + value + "' is not a valid list");
+                }
+            }
             return c.withValue(key, ConfigValueFactory.fromAnyRef(value));
         } catch (ConfigException.BadPath e) {
             throw new UserError("'" + key + "' is not a valid configuration key");
@@ -114,6 +123,10 @@ public final class JobConfig implements Serializable {
                             && config.getValue(key).valueType() != ConfigValueType.BOOLEAN) {
                         throw new UserError("configuration key '" + key + "' must be a string, got "
                                 + config.getValue(key).valueType().name().toLowerCase(Locale.ROOT));
+                    }
+                    // a key whose default is a duration ("500ms", "20s") must hold one, checked at load time
+                    if (String.valueOf(d.getValue().unwrapped()).matches("\\d+\\s*(ms|s|m|h|d)")) {
+                        getDuration(key);
                     }
                 }
                 default -> { }
@@ -318,9 +331,13 @@ public final class JobConfig implements Serializable {
         return config().root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
     }
 
-    /** The configuration as a JSON-compatible map. */
+    /**
+     * The configuration as a JSON-compatible map, for run records and model metadata: credential-like
+     * keys (hadoop."fs.s3a.secret.key", ...) are masked, since these records are published.
+     */
+    @SuppressWarnings("unchecked")
     public Map<String, Object> asMap() {
-        return config().root().unwrapped();
+        return (Map<String, Object>) io.resnetspark.export.Masking.mask(config().root().unwrapped());
     }
 
     private static UserError wrong(String key, String expected, ConfigException e) {

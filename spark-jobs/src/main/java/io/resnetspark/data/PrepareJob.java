@@ -310,6 +310,18 @@ public final class PrepareJob {
             int files = (int) ((a[0] + s.batch() - 1) / s.batch());
             splits.put(split, new Manifest.Split(a[0], files, used, a[1], a[0] + a[1], bad));
         });
+        // an ImageFolder class exists because its folder held files; idx and csv name classes from a list
+        // (a known data set's), of which a small subset may well use only some
+        for (int k = 0; k < classes.size() && s.format().equals("imagefolder"); k++) {
+            final int label = k;
+            if (perSplit.values().stream().allMatch(a -> a[2 + label] == 0)) {
+                // the label order is fixed by the listing, so the class stays; a model can never predict it
+                String reason = "class '" + classes.get(k) + "' has no usable image (every file of it was skipped);"
+                        + " it stays in the class list so labels keep their order, but no model can learn it";
+                skipped.add(new Manifest.Skipped(classes.get(k) + "/", null, reason));
+                log.println("warning: " + reason);
+            }
+        }
         long pixels = (long) pre.width() * pre.height();
         Normalization norm = trainImages > 0 ? stats(sum, sq, trainImages * pixels)
                 : stats(allSum, allSq, allImages * pixels);

@@ -157,7 +157,10 @@ public final class Evaluator {
         TrainingRun run = s.run().isEmpty() ? null : run(storage, Storage.path(s.run()));
 
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int partitions = s.partitions() > 0 ? s.partitions() : Math.max(1, sc.defaultParallelism() * 4);
+        // a task holds its partition's predictions until they are stored: at most 16 files' worth each by
+        // default, so executor memory does not grow with the data set
+        int partitions = s.partitions() > 0 ? s.partitions()
+                : Math.max(Math.max(1, sc.defaultParallelism() * 4), (files.size() + 15) / 16);
         partitions = Math.min(partitions, files.size());
         log.printf(Locale.ROOT, "[evaluate] scoring %d files of split '%s' with %s on %d partitions%n", files.size(),
                 s.split(), o.model(), partitions);
@@ -170,7 +173,9 @@ public final class Evaluator {
                 new ScorePartition.Expect(o.channels(), o.height(), o.width(), classes), s.batch(), TOP_K)
                 .foldingBatchNorm(config.getBoolean(FOLD_BATCH_NORM));
         JavaRDD<Prediction> predictions = sc.parallelize(files, partitions).mapPartitions(score)
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                // read twice (tally, then the per-example CSV); kept serialized on local disk so that
+                // executor memory does not grow with the data set (scoring again would cost far more)
+                .persist(StorageLevel.DISK_ONLY());
         try {
             sc.setJobDescription("evaluate: score " + s.split());
             PartitionProgress progress = new PartitionProgress(new Progress("evaluate", "partitions", partitions));

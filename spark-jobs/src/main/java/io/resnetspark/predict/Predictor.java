@@ -28,6 +28,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Batch inference on raw images, on the driver side: list the images, ship the model bytes once
@@ -62,8 +63,11 @@ public final class Predictor {
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<byte[]> modelBytes = jsc.broadcast(model);
+        // a task holds its partition's rows until they are stored: at most 16 batches' worth each by default,
+        // so executor memory does not grow with the number of images
         int partitions = s.partitions() > 0 ? s.partitions()
-                : Math.max(1, Math.min(images.size() / Math.max(1, s.batch()), jsc.defaultParallelism() * 4));
+                : Math.max(Math.max(1, Math.min(images.size() / Math.max(1, s.batch()), jsc.defaultParallelism() * 4)),
+                        (images.size() + 16 * s.batch() - 1) / (16 * s.batch()));
         JavaRDD<String> paths = jsc.parallelize(images, partitions);
         // a model with fewer classes than top-k lists all of them; rows and schema must agree
         int topK = Math.min(s.topK(), meta.classes().size());
@@ -73,7 +77,8 @@ public final class Predictor {
         org.apache.spark.util.LongAccumulator done = jsc.sc().longAccumulator("predicted");
         fn = fn.counting(done).foldingBatchNorm(s.foldBatchNorm());
         JavaRDD<Row> rows = paths.mapPartitions(fn);
-        Dataset<Row> df = spark.createDataFrame(rows, schema(topK)).cache();
+        // written twice and counted once; on local disk, so executor memory stays flat however many images
+        Dataset<Row> df = spark.createDataFrame(rows, schema(topK)).persist(StorageLevel.DISK_ONLY());
         Thread watcher = progressWatcher(progress, done);
         long failed;
         try {

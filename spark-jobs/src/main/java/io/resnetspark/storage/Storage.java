@@ -237,21 +237,60 @@ public final class Storage {
 
     /** One sentence for an I/O failure: what, where, and Hadoop's reason without its stack. */
     public static UserError unreachable(Path p, Exception e) {
+        return new UserError(Secrets.redact(explain(p, e)), e);
+    }
+
+    /**
+     * One sentence for a failed storage call. The usual causes (no credentials, endpoint down, access
+     * refused) are named with what to check; anything else keeps the first line of its message without
+     * Java class names, which S3A and the AWS SDK repeat at every level of wrapping.
+     */
+    static String explain(Path p, Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String msg = t.getMessage() == null ? "" : t.getMessage();
+            if (t.getClass().getSimpleName().equals("NoAuthWithAWSException") || msg.contains("No AWS Credentials")) {
+                return "no credentials to access " + p + ": set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, an AWS"
+                        + " credentials file or instance role, or fs.s3a.access.key and fs.s3a.secret.key through a"
+                        + " Hadoop credential provider";
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException
+                    || t instanceof java.net.SocketTimeoutException
+                    || t.getClass().getSimpleName().equals("ConnectTimeoutException")) {
+                String why = t instanceof UnknownHostException ? "unknown host " + t.getMessage()
+                        : firstLine(t);
+                String retries = "s3a".equals(p.toUri().getScheme()) ? " after the retries s3.attempts and "
+                        + "s3.retry-interval allow" : "";
+                return "cannot reach the storage holding " + p + " (" + why + ")" + retries + "; check the endpoint"
+                        + " (s3.endpoint) and the network, then rerun the same command";
+            }
+            if (t instanceof java.nio.file.AccessDeniedException) {
+                return "access to " + p + " was refused (403 Forbidden): check the credentials and the permissions"
+                        + " on the bucket";
+            }
+        }
+        return "I/O failed on " + p + ": " + firstLine(e);
+    }
+
+    private static final java.util.regex.Pattern CLASS_NAME =
+            java.util.regex.Pattern.compile("\\b(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ");
+
+    private static String firstLine(Throwable e) {
         String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int nl = reason.indexOf('\n');
         if (nl > 0) {
             reason = reason.substring(0, nl);
         }
-        for (Throwable c = e; c != null && c.getCause() != c; c = c.getCause()) {
-            if (c instanceof ConnectException || c instanceof UnknownHostException) {
-                String retries = "s3a".equals(p.toUri().getScheme()) ? " after the retries s3.attempts and "
-                        + "s3.retry-interval allow" : "";
-                return new UserError("I/O failed on " + p + ": the storage endpoint cannot be reached ("
-                        + Secrets.redact(String.valueOf(c.getMessage())) + ")" + retries
-                        + "; rerun the same command once it is reachable", e);
+        reason = CLASS_NAME.matcher(reason).replaceAll("");
+        // "a: b: b" -> "a: b" (each wrapper repeats its cause's message)
+        List<String> parts = new ArrayList<>();
+        for (String part : reason.split(": ")) {
+            if (!parts.contains(part.strip())) {
+                parts.add(part.strip());
             }
         }
-        return new UserError("I/O failed on " + p + ": " + Secrets.redact(reason), e);
+        return String.join(": ", parts);
     }
 
     public static UncheckedIOException unchecked(IOException e) {
