@@ -39,6 +39,7 @@ class LargeDataTest {
     /** Images evaluated in CI; 8x8 gray, so the data set is large in count, small on disk. */
     static final int IMAGES = Integer.getInteger("large.images", 30_000);
     static final int PREDICT_IMAGES = Integer.getInteger("large.predict-images", 2_000);
+    static final long NOISE = 2_000_000;
 
     @TempDir
     Path tmp;
@@ -197,7 +198,8 @@ class LargeDataTest {
         // 27.7 MB retained for 100,000 images; they are now kept on the executor's disk
         // measured, not asserted: the median heap level through the run (local mode, executor work in
         // this heap) is noisy at CI sizes (0.6 to 4.9 MB more for 30,000 to 50,000 images than for 64)
-        assertTrue(keptAfterEvaluate < collected / 2, "the driver kept " + mb(keptAfterEvaluate)
+        // NOISE: heap after a full GC moves by up to about 2 MB between identical runs here
+        assertTrue(keptAfterEvaluate < NOISE + collected / 4, "the driver kept " + mb(keptAfterEvaluate)
                 + " after evaluating " + IMAGES + " images; the per-image results would be " + mb(collected));
 
         // predict over image files: the first folder of 250, then all of them
@@ -230,7 +232,8 @@ class LargeDataTest {
                 + "kept_after=%s collected_would_be=%s peak_rss=%d kB seconds=%.1f%n",
                 PREDICT_IMAGES, mb(small), mb(large), mb(kept), mb(collected), predictRss,
                 predictSeconds);
-        assertTrue(kept < collected / 2, "the driver kept " + mb(kept) + " after predicting " + PREDICT_IMAGES
+        // at CI size the rows are smaller than the noise: this only catches a gross per-image leak
+        assertTrue(kept < NOISE + collected / 4, "the driver kept " + mb(kept) + " after predicting " + PREDICT_IMAGES
                 + " images; the per-image rows would be " + mb(collected));
     }
 
