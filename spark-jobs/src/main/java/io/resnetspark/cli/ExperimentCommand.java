@@ -7,7 +7,6 @@ import io.resnetspark.eval.TrainingRun;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.spark.SparkSetup;
 import io.resnetspark.storage.Storage;
-import io.resnetspark.train.TrainSettings;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -48,6 +47,8 @@ public final class ExperimentCommand implements Command {
         root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
         List<Variant> variants = variants(c);
         String data = root + "/data";
+        JobConfig prepare = c.with(Map.of("prepare.out", data));
+        PipelineCommand.checkStages(prepare, List.of("prepare"));
         List<JobConfig> runs = new ArrayList<>();
         for (Variant v : variants) {
             Map<String, Object> o = new LinkedHashMap<>(v.overrides());
@@ -56,13 +57,13 @@ public final class ExperimentCommand implements Command {
             // a rerun continues each variant instead of refusing its checkpoints
             o.put("train.resume", true);
             JobConfig rc = c.with(o);
-            TrainSettings.from(rc);
+            // every variant's settings, model.* included, fail here rather than after the earlier variants trained
+            PipelineCommand.checkStages(rc, List.of("train"));
             runs.add(rc);
         }
         long start = System.nanoTime();
         System.err.println("== experiment: prepare");
-        int code = Main.command("prepare").run(new Invocation(c.with(Map.of("prepare.out", data)), Map.of(),
-                inv.debug()));
+        int code = Main.command("prepare").run(new Invocation(prepare, Map.of(), inv.debug()));
         if (code != 0) {
             return code;
         }

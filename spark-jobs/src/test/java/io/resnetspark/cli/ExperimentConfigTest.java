@@ -42,6 +42,10 @@ class ExperimentConfigTest {
         assertEquals("2", badValue[0]);
         assertTrue(badValue[2].contains("train.optimizer.name"), badValue[2]);
 
+        String[] badModel = experiment("[{ name = a }, { name = b, set { model.name = resnet19 } }]");
+        assertEquals("2", badModel[0]);
+        assertTrue(badModel[2].contains("model.name"), "the second variant's model is refused up front: " + badModel[2]);
+
         String[] empty = experiment("[]");
         assertEquals("2", empty[0]);
         assertTrue(empty[2].contains("experiment.runs is empty"), empty[2]);
