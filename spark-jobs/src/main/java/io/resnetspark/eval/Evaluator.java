@@ -12,15 +12,20 @@ import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.ResNetOptions;
 import io.resnetspark.storage.Secrets;
 import io.resnetspark.storage.Storage;
+import java.io.BufferedWriter;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.Writer;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -193,7 +198,7 @@ public final class Evaluator {
             double seconds = (System.nanoTime() - start) / 1e9;
 
             sc.setJobDescription("evaluate: write predictions");
-            writePredictions(sc, storage, predictions, meta.classes(), out);
+            writePredictions(storage, predictions, meta.classes(), out);
 
             Report report = new Report(meta.classes(), tally, new Report.Context(clean(modelPath.toString()), sha,
                     modelFacts(meta), clean(data.toString()), s.split(), files.size(), partitions, seconds,
@@ -212,32 +217,24 @@ public final class Evaluator {
         }
     }
 
-    /** Spark writes the per-example rows (one text part, header first) and the part is moved into place. */
-    private static void writePredictions(JavaSparkContext sc, Storage storage, JavaRDD<Prediction> predictions,
-                                         List<String> classes, Path out) {
-        Path tmp = new Path(out, "_predictions.tmp");
-        JavaRDD<String> lines = sc.parallelize(List.of(Csv.PREDICTIONS_HEADER), 1)
-                .union(predictions.map(new Csv.PredictionLine(classes)));
-        lines.coalesce(1).saveAsTextFile(tmp.toString());
-        Path part = null;
-        for (FileStatus f : storage.listFiles(tmp)) {
-            if (f.getPath().getName().startsWith("part-")) {
-                part = f.getPath();
+    /**
+     * The per-example rows stream to the driver a partition at a time and go out as one file: no Spark
+     * output directory to rename and clear inside the report directory (on S3 that is a copy, and a
+     * half-deleted temporary blocks the next run), and the driver holds one partition's rows at most.
+     */
+    private static void writePredictions(Storage storage, JavaRDD<Prediction> predictions, List<String> classes,
+                                         Path out) {
+        Iterator<String> lines = predictions.map(new Csv.PredictionLine(classes)).toLocalIterator();
+        storage.write(new Path(out, PREDICTIONS), stream -> {
+            Writer w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
+            w.write(Csv.PREDICTIONS_HEADER);
+            w.write('\n');
+            while (lines.hasNext()) {
+                w.write(lines.next());
+                w.write('\n');
             }
-        }
-        if (part == null) {
-            throw new IllegalStateException("Spark wrote no part file under " + tmp);
-        }
-        try {
-            FileSystem fs = storage.fs(out);
-            Path target = new Path(out, PREDICTIONS);
-            if (!fs.rename(part, target)) {
-                throw new IOException("rename of " + part + " to " + target + " failed");
-            }
-        } catch (IOException e) {
-            throw Storage.unreachable(out, e);
-        }
-        storage.delete(tmp);
+            w.flush();
+        });
     }
 
     private static void write(Storage storage, Path out, Report report, TrainingRun run, List<Double> targets) {

@@ -22,6 +22,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
@@ -145,7 +147,12 @@ class EvaluateExportTest {
             "predictions.csv", "_SUCCESS"}) {
             assertTrue(storage.exists(new Path(out + "/" + f)), f);
         }
-        assertFalse(storage.exists(new Path(out + "/_predictions.tmp")), "Spark's temporary output is cleared");
+        Set<String> names = new TreeSet<>();
+        for (org.apache.hadoop.fs.FileStatus st : storage.fs(new Path(out)).listStatus(new Path(out))) {
+            names.add(st.getPath().getName());
+        }
+        assertEquals(new TreeSet<>(List.of("report.json", "report.html", "confusion.csv", "per-class.csv",
+                "misclassified.csv", "predictions.csv", "_SUCCESS")), names, "the report files and nothing left over");
         JsonNode rep = json(out + "/report.json");
         long n = Arrays.stream(SyntheticRun.TEST_FILES).sum();
         assertEquals(n, rep.get("examples").asLong());
