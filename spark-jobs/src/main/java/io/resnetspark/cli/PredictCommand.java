@@ -34,8 +34,14 @@ public final class PredictCommand implements Command {
     public int run(Invocation inv) throws Exception {
         PredictSettings s = PredictSettings.from(inv.config());
         SparkSession spark = SparkSetup.start(inv.config(), "predict");
-        Storage storage = new Storage(spark.sparkContext().hadoopConfiguration());
-        Predictor.Result r = Predictor.run(spark, storage, SparkSetup.executorHadoopSettings(spark, inv.config()), s);
+        Predictor.Result r;
+        try {
+            Storage storage = new Storage(spark.sparkContext().hadoopConfiguration());
+            r = Predictor.run(spark, storage, SparkSetup.executorHadoopSettings(spark, inv.config()), s);
+        } finally {
+            // a session left behind would be handed, with this master, to the next stage in the same JVM
+            spark.stop();
+        }
         if (r.skipped()) {
             System.out.println("predictions: " + r.out() + " already complete (predict.overwrite=true redoes them)");
         } else {
