@@ -65,9 +65,15 @@ class PredictCommandTest {
         assertEquals("0", r[0], r[2]);
         assertTrue(new File(out.toFile(), "_SUCCESS").exists());
 
-        SparkSession spark = SparkSession.builder().getOrCreate();
-        List<Row> rows = spark.read().parquet(out.resolve("parquet").toString()).collectAsList();
-        long csvRows = spark.read().option("header", "true").csv(out.resolve("csv").toString()).count();
+        SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
+        List<Row> rows;
+        long csvRows;
+        try {
+            rows = spark.read().parquet(out.resolve("parquet").toString()).collectAsList();
+            csvRows = spark.read().option("header", "true").csv(out.resolve("csv").toString()).count();
+        } finally {
+            spark.stop();
+        }
         // every file except the hidden one gets a row
         assertEquals(tree.files() - 1, rows.size());
         assertEquals(rows.size(), csvRows);
