@@ -6,6 +6,7 @@ import io.resnetspark.config.UserError;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.spark.SparkSetup;
 import io.resnetspark.storage.Storage;
+import io.resnetspark.train.Checkpoints;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -67,7 +68,7 @@ public final class RetrainCommand implements Command {
         if (champion != null) {
             o.put("train.init-from", models + "/" + champion + "/model.zip");
         }
-        o.put("evaluate.model", run + "/best.zip");
+        o.put("evaluate.model", Checkpoints.shipped(c, run));
         o.put("evaluate.data", data);
         o.put("evaluate.out", run + "/report");
         o.put("evaluate.run", run);
@@ -95,7 +96,8 @@ public final class RetrainCommand implements Command {
         boolean promote = championTop1 == null || challengerTop1 >= championTop1 + margin;
         if (promote) {
             String version = existingOrNextVersion(storage, models, run);
-            step("export", stages.with(Map.of("export.model", run + "/best.zip", "export.to", models + "/" + version,
+            step("export", stages.with(Map.of("export.model", Checkpoints.shipped(c, run),
+                    "export.to", models + "/" + version,
                     "export.report", run + "/report")), inv);
             storage.writeString(championFile, version + "\n");
             decision.put("promoted", true);

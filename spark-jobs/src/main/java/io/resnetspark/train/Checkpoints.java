@@ -12,6 +12,7 @@ import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
+import io.resnetspark.config.JobConfig;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
@@ -45,6 +46,16 @@ public final class Checkpoints {
 
     public Path last() {
         return new Path(run, "last.zip");
+    }
+
+    /**
+     * The model a run ships ({@code train.ship}): best.zip, the epoch with the highest val top-1, or
+     * last.zip, the final epoch, which is the one to ship after a schedule that anneals the learning rate
+     * to zero (val top-1 then differs between the last epochs by noise, and picking by it loses).
+     */
+    public static String shipped(JobConfig c, String run) {
+        String ship = c.getChoice("train.ship", "best", "last");
+        return (run.endsWith("/") ? run : run + "/") + ship + ".zip";
     }
 
     /** The highest epoch with a checkpoint (temporary files of an interrupted write do not count). */

@@ -58,6 +58,9 @@ class ShippedConfigsTest {
             assertEquals(3, tta.size(), conf + ": " + tta);
             assertEquals("test_top1", tta.get(0).get("metric").asText());
             assertEquals(0.94, tta.get(2).get("accuracy").asDouble(), 1e-9);
+            // both recipes anneal the rate to zero, so the final epoch is the model that is evaluated and shipped
+            assertTrue(report.at("/model/uri").asText().endsWith(runDir.getFileName() + "/last.zip"),
+                    conf + ": " + report.at("/model/uri"));
             String html = Files.readString(runDir.resolve("report/report.html"));
             assertTrue(html.contains("<th>test top-1</th>"), conf + ": the time-to-accuracy table names its metric");
             assertTrue(r[1].contains("model:  " + root + "/models/"), r[1]);

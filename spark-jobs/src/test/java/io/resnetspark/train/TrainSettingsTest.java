@@ -129,4 +129,15 @@ class TrainSettingsTest {
                 .containsKey("spark.executor.extraJavaOptions"));
         assertTrue(TrainingMasters.sparkSettings(settings(), null).isEmpty());
     }
+
+    @Test
+    void theShippedModelIsBestUnlessTheConfigSaysLast() {
+        assertEquals("s3a://b/run/best.zip",
+                Checkpoints.shipped(JobConfig.load(null, List.of(), Map.of()), "s3a://b/run"));
+        assertEquals("/r/last.zip",
+                Checkpoints.shipped(JobConfig.load(null, List.of("train.ship=last"), Map.of()), "/r/"));
+        UserError e = assertThrows(UserError.class,
+                () -> Checkpoints.shipped(JobConfig.load(null, List.of("train.ship=newest"), Map.of()), "/r"));
+        assertTrue(e.getMessage().contains("'train.ship'") && e.getMessage().contains("best, last"), e.getMessage());
+    }
 }
