@@ -183,6 +183,12 @@ public final class Trainer {
                             BatchTransform.eval(manifest.normalization()), s.sharing().bnRecalibrationBatches());
                 }
                 checkFinite(net.getNetwork(), loss, epoch, iteration, epochLr);
+                // DL4J's score adds the L2 / weight-decay penalty to the data loss; the penalty can dominate
+                // (a 56-layer plain network's weights grow ~100x in squared norm: penalty 34, data loss 0.5),
+                // so the two are logged apart. The penalty is the averaged network's, the score the workers'
+                // last minibatch's: the difference is approximate, as the score itself is one minibatch's.
+                double penalty = net.getNetwork().calcRegularizationScore(true);
+                loss -= penalty;
 
                 Evaluation val = score(sc, net, valFiles, workers, batch, manifest, template);
                 Double top1 = val == null ? null : val.accuracy();
@@ -195,6 +201,7 @@ public final class Trainer {
                 line.put("epoch", epoch);
                 line.put("iteration", iteration);
                 line.put("train_loss", loss);
+                line.put("weight_penalty", penalty);
                 line.put("val_top1", top1);
                 line.put("val_top5", top5);
                 if (test != null) {

@@ -53,6 +53,11 @@ class ShippedConfigsTest {
             assertEquals(256, manifest.at("/splits/test/images").asInt(), conf + " test split cut to 256");
             String metrics = Files.readString(runDir.resolve("metrics.jsonl"));
             assertTrue(metrics.contains("\"test_top1\""), conf + " tracks test accuracy per epoch: " + metrics);
+            // weight decay 5e-4: DL4J's score carries the penalty, which is logged apart from the data loss
+            JsonNode epoch1 = ModelStore.JSON.readTree(metrics.lines().findFirst().orElseThrow());
+            assertTrue(epoch1.get("weight_penalty").asDouble() > 0, conf + ": " + epoch1);
+            double dataLoss = epoch1.get("train_loss").asDouble();
+            assertTrue(dataLoss > 0 && dataLoss < 5, conf + ": cross-entropy over 10 classes, " + epoch1);
             JsonNode report = ModelStore.JSON.readTree(runDir.resolve("report/report.json").toFile());
             JsonNode tta = report.at("/training_run/time_to_accuracy");
             assertEquals(3, tta.size(), conf + ": " + tta);

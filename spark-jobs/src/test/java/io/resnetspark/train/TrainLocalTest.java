@@ -89,6 +89,8 @@ class TrainLocalTest {
                 "elapsed_seconds")) {
             assertTrue(line.get(key) instanceof Number, key + " in " + line);
         }
+        // these runs train without weight decay, so no penalty is split off the loss (ShippedConfigsTest has one)
+        assertEquals(0.0, ((Number) line.get("weight_penalty")).doubleValue(), line.toString());
 
         TrainRuns.Outcome again = TrainRuns.cli(TrainRuns.args(data, run, 4, SparkClusters.localSets(2)));
         assertEquals(0, again.code(), again.err());
