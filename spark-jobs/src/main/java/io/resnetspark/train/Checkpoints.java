@@ -1,5 +1,6 @@
 package io.resnetspark.train;
 
+import io.resnetspark.config.JobConfig;
 import io.resnetspark.model.ModelMetadata;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.storage.Storage;
@@ -12,7 +13,6 @@ import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
-import io.resnetspark.config.JobConfig;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
