@@ -7,6 +7,7 @@ import io.resnetspark.eval.TrainingRun;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.spark.SparkSetup;
 import io.resnetspark.storage.Storage;
+import io.resnetspark.train.Checkpoints;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -84,8 +85,9 @@ public final class ExperimentCommand implements Command {
             TrainingRun metrics = TrainingRun.parse(run.toString(),
                     storage.readString(new Path(run, TrainingRun.METRICS)));
             long params;
-            try (InputStream in = storage.open(new Path(run, "last.zip"))) {
-                params = ModelStore.load(in, run + "/last.zip", false).graph().numParams();
+            Path last = new Checkpoints(storage, run).last();
+            try (InputStream in = storage.open(last)) {
+                params = ModelStore.load(in, last.toString(), false).graph().numParams();
             }
             entries.add(new ExperimentReport.Entry(variants.get(i).name(), variants.get(i).overrides(), params,
                     metrics));

@@ -23,6 +23,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  */
 public final class Checkpoints {
     private static final Pattern NAME = Pattern.compile("epoch-(\\d+)\\.zip");
+    private static final String BEST = "best.zip";
+    private static final String LAST = "last.zip";
 
     private final Storage storage;
     private final Path run;
@@ -41,11 +43,11 @@ public final class Checkpoints {
     }
 
     public Path best() {
-        return new Path(run, "best.zip");
+        return new Path(run, BEST);
     }
 
     public Path last() {
-        return new Path(run, "last.zip");
+        return new Path(run, LAST);
     }
 
     /**
@@ -54,8 +56,8 @@ public final class Checkpoints {
      * to zero (val top-1 then differs between the last epochs by noise, and picking by it loses).
      */
     public static String shipped(JobConfig c, String run) {
-        String ship = c.getChoice("train.ship", "best", "last");
-        return (run.endsWith("/") ? run : run + "/") + ship + ".zip";
+        String file = c.getChoice("train.ship", "best", "last").equals("best") ? BEST : LAST;
+        return (run.endsWith("/") ? run : run + "/") + file;
     }
 
     /** The highest epoch with a checkpoint (temporary files of an interrupted write do not count). */
