@@ -42,6 +42,6 @@ rs_jvm_flags() {
   )
 }
 
-# The DL4J/Aeron system properties every driver and executor JVM gets (executors: through
+# The DL4J system properties every driver and executor JVM gets (executors: through
 # spark.executor.extraJavaOptions, with the JavaCPP cache dir of the executor's host).
-RS_ND4J_FLAGS=(-Daeron.publication.unblock.timeout=60000000000 -Dorg.eclipse.deeplearning4j.helpers.disable=false)
+RS_ND4J_FLAGS=(-Dorg.eclipse.deeplearning4j.helpers.disable=false)

@@ -17,7 +17,7 @@ SPARK_CONF = {
     "spark.executor.memoryOverhead": "14g",
     "spark.task.cpus": "8",
     "spark.executor.extraJavaOptions": "-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp-cache "
-    "-Daeron.publication.unblock.timeout=60000000000 -Dorg.eclipse.deeplearning4j.helpers.disable=false",
+    "-Dorg.eclipse.deeplearning4j.helpers.disable=false",
 }
 
 with DAG(

@@ -3,9 +3,8 @@ package io.resnetspark.data;
 import java.io.Serializable;
 
 /**
- * Consecutive images of one decode partition that belong to the same output file. Partitions hold
- * contiguous runs of the input order, so a file's images arrive in one or two chunks: the shuffle
- * moves a few hundred chunks instead of one record per image. Plain fields for Kryo.
+ * Images of one decode partition that follow each other both in the input and in one output file
+ * (see {@link ChunkByFile}). Plain fields for Kryo.
  */
 public class BatchChunk implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -9,24 +9,27 @@ import org.apache.spark.broadcast.Broadcast;
 import scala.Tuple2;
 
 /**
- * Executor side of prepare: groups the used images of one decoded partition into chunks per output
- * file, keyed by {@code (file, index of the chunk's first image)} (see {@link FilePartitioner}).
+ * Executor side of prepare: groups the used images of one decoded partition into chunks, keyed by
+ * {@code (file, position of the chunk's first image in that file)} (see {@link FilePartitioner}). A chunk
+ * is a run of images that sit next to each other in the input and in one file; since prepare shuffles
+ * each split before batching, most chunks are single images.
  */
 public final class ChunkByFile implements PairFlatMapFunction<Iterator<DecodedItem>, Long, BatchChunk> {
     private static final long serialVersionUID = 1L;
 
-    private final Broadcast<int[]> fileOf;
+    private final Broadcast<long[]> slotOf;
 
-    public ChunkByFile(Broadcast<int[]> fileOf) {
-        this.fileOf = fileOf;
+    /** @param slotOf per input index: {@link FilePartitioner#key(int, int)} of its file and position */
+    public ChunkByFile(Broadcast<long[]> slotOf) {
+        this.slotOf = slotOf;
     }
 
     @Override
     public Iterator<Tuple2<Long, BatchChunk>> call(Iterator<DecodedItem> items) {
-        int[] files = fileOf.value();
+        long[] slots = slotOf.value();
         List<Tuple2<Long, BatchChunk>> out = new ArrayList<>();
-        int file = -1;
-        int first = -1;
+        long first = -1;
+        long next = -1;
         ByteArrayOutputStream pixels = new ByteArrayOutputStream();
         List<Integer> labels = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -35,24 +38,25 @@ public final class ChunkByFile implements PairFlatMapFunction<Iterator<DecodedIt
             if (!d.ok()) {
                 continue;
             }
-            if (files[d.index] != file && !labels.isEmpty()) {
-                out.add(chunk(file, first, pixels, labels, names));
+            long slot = slots[d.index];
+            if (slot != next && !labels.isEmpty()) {
+                out.add(chunk(first, pixels, labels, names));
             }
             if (labels.isEmpty()) {
-                file = files[d.index];
-                first = d.index;
+                first = slot;
             }
+            next = slot + 1;
             pixels.writeBytes(d.pixels);
             labels.add(d.label);
             names.add(d.name);
         }
         if (!labels.isEmpty()) {
-            out.add(chunk(file, first, pixels, labels, names));
+            out.add(chunk(first, pixels, labels, names));
         }
         return out.iterator();
     }
 
-    private static Tuple2<Long, BatchChunk> chunk(int file, int first, ByteArrayOutputStream pixels,
+    private static Tuple2<Long, BatchChunk> chunk(long first, ByteArrayOutputStream pixels,
                                                   List<Integer> labels, List<String> names) {
         BatchChunk c = new BatchChunk();
         c.n = labels.size();
@@ -62,6 +66,6 @@ public final class ChunkByFile implements PairFlatMapFunction<Iterator<DecodedIt
         pixels.reset();
         labels.clear();
         names.clear();
-        return new Tuple2<>(FilePartitioner.key(file, first), c);
+        return new Tuple2<>(first, c);
     }
 }

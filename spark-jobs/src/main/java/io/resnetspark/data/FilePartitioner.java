@@ -4,7 +4,8 @@ import org.apache.spark.Partitioner;
 
 /**
  * Sends every image of one output file to the same partition: the key is
- * {@code fileId << 32 | index}, so sorting within a partition also orders each file's images.
+ * {@code fileId << 32 | position in the file}, so sorting within a partition also puts each file's images in
+ * their order.
  */
 public final class FilePartitioner extends Partitioner {
     private static final long serialVersionUID = 1L;
@@ -15,8 +16,8 @@ public final class FilePartitioner extends Partitioner {
         this.partitions = partitions;
     }
 
-    public static long key(int fileId, int index) {
-        return ((long) fileId << 32) | (index & 0xFFFFFFFFL);
+    public static long key(int fileId, int position) {
+        return ((long) fileId << 32) | (position & 0xFFFFFFFFL);
     }
 
     public static int fileId(long key) {

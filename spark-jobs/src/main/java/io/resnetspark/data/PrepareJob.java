@@ -175,44 +175,29 @@ public final class PrepareJob {
             throw new IllegalStateException("decoded " + statuses.size() + " of " + items.size() + " inputs");
         }
 
-        // every used image's file: splits in order, images in index order, batch after batch
-        int[] fileOf = new int[items.size()];
-        List<String> fileNames = new ArrayList<>();
-        for (String split : SPLITS) {
-            int pos = 0;
-            int base = fileNames.size();
-            for (DecodedItem d : statuses) {
-                if (d.ok() && d.split.equals(split)) {
-                    int f = base + pos / s.batch();
-                    if (pos % s.batch() == 0) {
-                        fileNames.add(String.format(Locale.ROOT, "%s/part-%05d.bin", split, pos / s.batch()));
-                    }
-                    fileOf[d.index] = f;
-                    pos++;
-                }
-            }
-        }
+        BatchPlan plan = BatchPlan.of(statuses, s.batch(), l.classes(), s.splitSeed());
+        List<String> fileNames = plan.fileNames();
         if (fileNames.isEmpty()) {
             rdd.unpersist(false);
             DecodedItem first = statuses.get(0);
             throw new UserError("no usable input in " + s.source() + ": all " + items.size()
                     + " inputs were skipped, e.g. " + first.name + ": " + first.reason);
         }
-        Broadcast<int[]> files = jsc.broadcast(fileOf);
+        Broadcast<long[]> slots = jsc.broadcast(plan.slotOf());
         LongAccumulator written = jsc.sc().longAccumulator("prepare: files written");
         int writers = Math.max(1, Math.min(parts, fileNames.size()));
         BatchFileWriter writer = new BatchFileWriter(s.out(), fileNames.toArray(new String[0]), pre.channels(),
                 pre.height(), pre.width(), l.classes().size(), remote, written);
         withProgress("prepare: write", "files", fileNames.size(), written::value, () -> {
-            rdd.mapPartitionsToPair(new ChunkByFile(files))
+            rdd.mapPartitionsToPair(new ChunkByFile(slots))
                     .repartitionAndSortWithinPartitions(new FilePartitioner(writers))
                     .foreachPartition(writer);
             return null;
         });
         rdd.unpersist(false);
-        files.destroy();
+        slots.destroy();
 
-        Manifest m = manifest(l, pre, statuses);
+        Manifest m = manifest(l, pre, statuses, plan);
         Reconciliation.check(m, items.size());
         try {
             storage.writeString(manifestPath(), ModelStore.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m));
@@ -257,7 +242,7 @@ public final class PrepareJob {
         }
     }
 
-    Manifest manifest(SourceListing l, Preprocessor pre, List<DecodedItem> statuses) {
+    Manifest manifest(SourceListing l, Preprocessor pre, List<DecodedItem> statuses, BatchPlan plan) {
         List<String> classes = l.classes();
         Map<String, long[]> perSplit = new LinkedHashMap<>();
         for (String split : SPLITS) {
@@ -307,9 +292,14 @@ public final class PrepareJob {
                     bad.put(classes.get(k), a[2 + classes.size() + k]);
                 }
             }
-            int files = (int) ((a[0] + s.batch() - 1) / s.batch());
-            splits.put(split, new Manifest.Split(a[0], files, used, a[1], a[0] + a[1], bad));
+            List<Manifest.BatchFile> files = plan.files().get(split);
+            splits.put(split, new Manifest.Split(a[0], files.size(), used, a[1], a[0] + a[1], bad, files));
         });
+        List<String> dominated = BatchPlan.dominated(plan.files().get("train"));
+        if (!dominated.isEmpty()) {
+            log.println("warning: " + dominated.size() + " of " + plan.files().get("train").size() + " training files"
+                    + " are dominated by one class, e.g. " + dominated.get(0) + "; steps on them see mostly one class");
+        }
         // an ImageFolder class exists because its folder held files; idx and csv name classes from a list
         // (a known data set's), of which a small subset may well use only some
         for (int k = 0; k < classes.size() && s.format().equals("imagefolder"); k++) {

@@ -8,8 +8,7 @@ import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * Counts the train minibatches executors have loaded, so the driver can show progress inside an epoch:
- * {@code fitPaths} itself reports nothing until the whole epoch returns. Spark merges the counts when
- * each task ends, so the driver sees one step per averaging round (or per task under gradient sharing).
+ * {@code fitPaths} itself reports nothing until the whole epoch returns.
  */
 final class CountingLoader implements DataSetLoader {
     private static final long serialVersionUID = 1L;

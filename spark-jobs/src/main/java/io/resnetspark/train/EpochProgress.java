@@ -3,20 +3,27 @@ package io.resnetspark.train;
 import io.resnetspark.cli.Progress;
 import java.io.PrintStream;
 import java.util.Locale;
-import org.apache.spark.util.LongAccumulator;
+import java.util.function.LongSupplier;
 
 /**
- * A progress line inside one epoch ("epoch 3/20: 1,024/4,219 minibatches, 160 img/s, ETA ..."), printed
- * from a daemon thread every few seconds from what {@link CountingLoader} counted, so a long epoch is
- * never silent.
+ * A progress line inside one epoch ("epoch 3/20: 1,024/4,219 steps, 160 img/s, ETA ..."), printed from a
+ * daemon thread every few seconds from the steps the workers counted ({@link LiveCount}), so a long epoch
+ * is never silent. Nothing is printed before the first step is counted: a rate of 0 says nothing.
  */
 final class EpochProgress implements AutoCloseable {
     private final Thread thread;
     private volatile boolean done;
 
-    EpochProgress(int epoch, int epochs, long minibatches, int batch, LongAccumulator loaded, PrintStream console) {
-        Progress progress = new Progress(String.format(Locale.ROOT, "train epoch %d/%d", epoch, epochs), "minibatches",
-                minibatches, console);
+    private final LongSupplier count;
+
+    /**
+     * @param steps          training steps the epoch takes
+     * @param imagesPerStep  images one step trains on, over all workers
+     */
+    EpochProgress(int epoch, int epochs, long steps, double imagesPerStep, LongSupplier count, PrintStream console) {
+        this.count = count;
+        Progress progress = new Progress(String.format(Locale.ROOT, "train epoch %d/%d", epoch, epochs), "steps",
+                steps, console);
         long t0 = System.nanoTime();
         thread = new Thread(() -> {
             long last = -1;
@@ -26,11 +33,11 @@ final class EpochProgress implements AutoCloseable {
                 } catch (InterruptedException e) {
                     return;
                 }
-                long n = Math.min(loaded.value(), minibatches);
-                if (n != last && n < minibatches && !done) {
+                long n = Math.min(count.getAsLong(), steps);
+                if (n != last && n > 0 && n < steps && !done) {
                     last = n;
                     double secs = (System.nanoTime() - t0) / 1e9;
-                    progress.update(n, String.format(Locale.ROOT, "%.1f img/s", n * batch / secs));
+                    progress.update(n, String.format(Locale.ROOT, "%.1f img/s", n * imagesPerStep / secs));
                 }
             }
         }, "train-progress");

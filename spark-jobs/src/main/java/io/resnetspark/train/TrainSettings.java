@@ -8,10 +8,10 @@ import java.io.Serializable;
  * Every {@code train.*} key, read and checked at once, before any Spark work: a bad value fails here
  * with one sentence naming the key.
  */
-public record TrainSettings(String data, String run, int epochs, boolean resume, int stopAfterEpochs, String master,
+public record TrainSettings(String data, String run, int epochs, boolean resume, int stopAfterEpochs, MasterKind master,
                             long seed, OptimizerSettings optimizer, LrSchedule schedule, boolean linearScaling,
-                            int referenceBatch, int padCrop, double flip, Averaging averaging, Sharing sharing,
-                            boolean gpuBinding, boolean trackTest) implements Serializable {
+                            int referenceBatch, int padCrop, double flip, int mixFiles, Averaging averaging,
+                            Sharing sharing, boolean gpuBinding, boolean trackTest) implements Serializable {
 
     public record OptimizerSettings(String name, double lr, double momentum, boolean nesterov, double weightDecay,
                                     double beta1, double beta2, double epsilon) implements Serializable {
@@ -20,10 +20,23 @@ public record TrainSettings(String data, String run, int epochs, boolean resume,
     public record Averaging(int frequency, int prefetch, int aggregationDepth, int workers) implements Serializable {
     }
 
-    public record Sharing(String thresholdAlgorithm, double threshold, double minSparsity, double maxSparsity,
-                          double targetSparsity, double decayRate, int portFrom, int portTo, int controllerPort,
-                          String networkMask, String controllerAddress, int prefetch, int workers, String tmpDir,
-                          long aeronUnblockTimeoutNs, int bnRecalibrationBatches) implements Serializable {
+    /**
+     * @param ports     TCP ports a worker may listen on for the gradient ring, {from, to}; {0, 0} = any free port
+     * @param timeoutMs how long a worker waits for its neighbour in the ring before the epoch fails
+     */
+    public record Sharing(int[] ports, int timeoutMs, int prefetch, int workers) implements Serializable {
+    }
+
+    /** The two training masters: a type chosen once from {@code train.master}. */
+    public enum MasterKind {
+        /** DL4J's parameter averaging: workers fit on their own and average every few minibatches. */
+        AVERAGING,
+        /** Synchronous gradient sharing: every step's gradient is averaged over all workers (ring all-reduce). */
+        SHARING;
+
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     public static TrainSettings from(JobConfig c) {
@@ -49,52 +62,13 @@ public record TrainSettings(String data, String run, int epochs, boolean resume,
                 c.getInt("train.schedule.step-size", 1, 100_000),
                 c.getDouble("train.schedule.gamma", 0, 1),
                 c.getDouble("train.schedule.min-lr", 0, opt.lr()));
-        String[] ports = c.getString("train.sharing.ports").trim().split("-");
-        int from;
-        int to;
-        try {
-            from = Integer.parseInt(ports[0].trim());
-            to = ports.length == 1 ? from : Integer.parseInt(ports[1].trim());
-        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-            throw new UserError("configuration key 'train.sharing.ports' must be a port range such as 40200-40299, got '"
-                    + c.getString("train.sharing.ports") + "'");
-        }
-        if (ports.length > 2 || from < 1024 || to > 65535 || from > to) {
-            throw new UserError("configuration key 'train.sharing.ports' must be a range of ports between 1024 and "
-                    + "65535 such as 40200-40299, got '" + c.getString("train.sharing.ports") + "'");
-        }
-        long unblock = c.getDuration("train.sharing.aeron-unblock-timeout").toNanos();
-        if (unblock < 11_000_000_000L) {
-            throw new UserError("configuration key 'train.sharing.aeron-unblock-timeout' must be more than Aeron's "
-                    + "client liveness timeout (10s), got " + c.getString("train.sharing.aeron-unblock-timeout"));
-        }
-        Sharing sharing = new Sharing(
-                c.getChoice("train.sharing.threshold-algorithm", "adaptive", "fixed", "target-sparsity"),
-                c.getDouble("train.sharing.threshold", Double.MIN_VALUE, 10),
-                c.getDouble("train.sharing.min-sparsity", Double.MIN_VALUE, 1),
-                c.getDouble("train.sharing.max-sparsity", Double.MIN_VALUE, 1),
-                c.getDouble("train.sharing.target-sparsity", Double.MIN_VALUE, 1),
-                c.getDouble("train.sharing.decay-rate", Double.MIN_VALUE, 1),
-                from, to,
-                c.getInt("train.sharing.controller-port", 1024, 65535),
-                c.getString("train.sharing.network-mask").trim(),
-                c.getString("train.sharing.controller-address").trim(),
-                c.getInt("train.sharing.prefetch", 0, 1000),
-                c.getInt("train.sharing.workers", 0, 100_000),
-                c.getString("train.sharing.tmp-dir").trim(),
-                unblock,
-                c.getInt("train.sharing.bn-recalibration-batches", 0, 1_000_000));
-        if (sharing.minSparsity() > sharing.maxSparsity()) {
-            throw new UserError("configuration key 'train.sharing.min-sparsity' must not exceed "
-                    + "'train.sharing.max-sparsity'");
-        }
-        if (from <= sharing.controllerPort() && sharing.controllerPort() <= to) {
-            throw new UserError("configuration key 'train.sharing.controller-port' must lie outside "
-                    + "'train.sharing.ports' (" + from + "-" + to + "), got " + sharing.controllerPort());
-        }
-        if (!sharing.networkMask().isEmpty() && !sharing.networkMask().matches("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}")) {
-            throw new UserError("configuration key 'train.sharing.network-mask' must be a subnet such as 10.0.0.0/16, "
-                    + "got '" + sharing.networkMask() + "'");
+        Sharing sharing = new Sharing(ports(c),
+                (int) Math.min(Integer.MAX_VALUE, c.getDuration("train.sharing.timeout").toMillis()),
+                c.getInt("train.sharing.prefetch", 1, 1000),
+                c.getInt("train.sharing.workers", 0, 100_000));
+        if (sharing.timeoutMs() < 1000) {
+            throw new UserError("configuration key 'train.sharing.timeout' must be at least 1s, got "
+                    + c.getString("train.sharing.timeout"));
         }
         return new TrainSettings(
                 c.require("train.data", "prepared data (--data)"),
@@ -102,13 +76,14 @@ public record TrainSettings(String data, String run, int epochs, boolean resume,
                 epochs,
                 c.getBoolean("train.resume"),
                 c.getInt("train.stop-after-epochs", 0, 100_000),
-                c.getChoice("train.master", "averaging", "sharing"),
+                MasterKind.valueOf(c.getChoice("train.master", "averaging", "sharing").toUpperCase(java.util.Locale.ROOT)),
                 c.getLong("train.seed"),
                 opt, schedule,
                 c.getBoolean("train.linear-scaling.enabled"),
                 c.getInt("train.linear-scaling.reference-batch", 1, 1 << 20),
                 c.getInt("train.augmentation.pad-crop", 0, 1024),
                 c.getDouble("train.augmentation.flip", 0, 1),
+                c.getInt("train.mix-files", 1, 1024),
                 new Averaging(
                         c.getInt("train.averaging.frequency", 1, 1_000_000),
                         c.getInt("train.averaging.prefetch", 0, 1000),
@@ -121,7 +96,26 @@ public record TrainSettings(String data, String run, int epochs, boolean resume,
 
     /** Workers as configured for the chosen master (0 = Spark's default parallelism). */
     public int configuredWorkers() {
-        return master.equals("sharing") ? sharing.workers() : averaging.workers();
+        return master == MasterKind.SHARING ? sharing.workers() : averaging.workers();
+    }
+
+    private static int[] ports(JobConfig c) {
+        String range = c.getString("train.sharing.ports").trim();
+        if (range.isEmpty()) {
+            return new int[] {0, 0};
+        }
+        String[] ends = range.split("-");
+        try {
+            int from = Integer.parseInt(ends[0].trim());
+            int to = ends.length == 1 ? from : Integer.parseInt(ends[1].trim());
+            if (ends.length <= 2 && from >= 1024 && to <= 65535 && from <= to) {
+                return new int[] {from, to};
+            }
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            // the sentence below says what is wanted
+        }
+        throw new UserError("configuration key 'train.sharing.ports' must be empty (any free port) or a range of "
+                + "ports between 1024 and 65535 such as 40200-40299, got '" + range + "'");
     }
 
     /** The learning rate the schedule starts from: scaled by the global batch when linear scaling is on. */

@@ -8,8 +8,8 @@ import io.resnetspark.data.Augmentation;
 import io.resnetspark.data.BatchTransform;
 import io.resnetspark.data.Manifest;
 import io.resnetspark.data.MinibatchLoader;
+import io.resnetspark.data.RemoteStorage;
 import io.resnetspark.executor.GpuBoundLoader;
-import io.resnetspark.executor.SharedWorkerModel;
 import io.resnetspark.model.ModelMetadata;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.ResNetBuilder;
@@ -28,17 +28,14 @@ import java.util.OptionalInt;
 import java.util.Random;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.core.loader.DataSetLoader;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.schedule.ISchedule;
@@ -107,12 +104,15 @@ public final class Trainer {
             return new Result(false, start, true, run);
         }
 
-        TrainingMasters.configureDriver(s);
-        SparkSession session = SparkSetup.start(withMasterSettings(config), "train");
-        ExecutorLossWatch watch = null;
+        SparkSession session = SparkSetup.start(config, "train");
         try {
             JavaSparkContext sc = SparkSetup.context(session);
-            int workers = s.configuredWorkers() > 0 ? s.configuredWorkers() : sc.defaultParallelism();
+            // tasks that run at once: one training worker each (spark.task.cpus may give a task all cores)
+            int slots = Math.max(1, sc.defaultParallelism() / sc.getConf().getInt("spark.task.cpus", 1));
+            int workers = s.configuredWorkers() > 0 ? s.configuredWorkers() : slots;
+            if (s.master() == TrainSettings.MasterKind.SHARING) {
+                SharingMaster.checkCluster(sc, workers, slots);
+            }
             int batch = manifest.batchSize();
             double baseLr = s.baseLr(batch * workers);
             ISchedule lr = s.schedule().toDl4j(baseLr, start, s.epochs());
@@ -139,9 +139,16 @@ public final class Trainer {
                 graph = ResNetBuilder.build(options, Optimizers.of(s.optimizer(), lr));
                 iteration = 0;
             }
-            TrainingMaster<?, ?> master = TrainingMasters.create(s, workers, batch,
-                    sc.getConf().get("spark.driver.host", "127.0.0.1"));
-            SparkComputationGraph net = new SparkComputationGraph(sc, graph, master);
+            RemoteStorage remote = new RemoteStorage(SparkSetup.executorHadoopSettings(session, config));
+            BatchTransform augment = new BatchTransform(manifest.normalization(),
+                    new Augmentation(s.padCrop(), s.flip()));
+            // evaluation scores the driver's network on the cluster, whichever master trains it
+            SparkComputationGraph net = new SparkComputationGraph(sc, graph,
+                    AveragingMaster.builder(s, workers, batch).build());
+            Master master = s.master() == TrainSettings.MasterKind.SHARING
+                    ? new SharingMaster(sc, graph, s, workers, augment, BatchTransform.eval(manifest.normalization()),
+                            remote)
+                    : new AveragingMaster(sc, graph, s, workers, batch, augment, remote);
             ModelMetadata base = ModelMetadata.of(options, manifest.classes(), manifest.normalization());
             Evaluation template = new Evaluation(manifest.classes(), Math.min(5, manifest.classes().size()));
             double bestTop1 = history.stream().map(l -> l.get("val_top1")).filter(v -> v instanceof Number)
@@ -152,50 +159,39 @@ public final class Trainer {
             Progress progress = new Progress("train", "epochs", s.epochs(), console);
             int ran = 0;
             int epoch = start;
-            watch = s.master().equals("sharing") ? ExecutorLossWatch.install(sc.sc()) : null;
             while (epoch < s.epochs() && (s.stopAfterEpochs() == 0 || ran < s.stopAfterEpochs())) {
                 epoch++;
-                if (watch != null) {
-                    watch.check(epoch);
-                }
                 double epochLr = s.schedule().lr(baseLr, epoch - 1, s.epochs());
-                if (!s.master().equals("sharing")) {
-                    // see LrSchedule: averaging workers only see a rate set on the driver's network
-                    net.getNetwork().setLearningRate(epochLr);
-                }
+                // see LrSchedule: workers only see a rate set on the driver's network, which both masters ship
+                graph.setLearningRate(epochLr);
                 // DL4J's own 0-based epoch counter, kept right in the saved models for other DL4J tools
-                net.getNetwork().getConfiguration().setEpochCount(epoch - 1);
+                graph.getConfiguration().setEpochCount(epoch - 1);
                 List<String> order = new ArrayList<>(trainFiles);
                 Collections.shuffle(order, new Random(s.seed() * 1_000_003L + epoch));
-                JavaRDD<String> paths = sc.parallelize(order, Math.max(1, Math.min(workers, order.size())));
                 long e0 = System.nanoTime();
-                LongAccumulator loaded = sc.sc().longAccumulator("train minibatches loaded");
-                try (EpochProgress p = new EpochProgress(epoch, s.epochs(), order.size(), batch, loaded, console)) {
-                    net.fitPaths(paths, new CountingLoader(loader(manifest, new Augmentation(s.padCrop(), s.flip()),
-                            epoch), loaded));
+                LongAccumulator steps = sc.sc().longAccumulator("train steps");
+                long planned = master.steps(order.size());
+                double loss;
+                try (LiveCount live = LiveCount.of(sc.sc(), steps);
+                     EpochProgress p = new EpochProgress(epoch, s.epochs(), planned,
+                             images(manifest, order.size(), batch) / (double) planned, live, console)) {
+                    loss = master.fitEpoch(order, s.seed() * 1000L + epoch, steps);
                 }
                 double fitSeconds = (System.nanoTime() - e0) / 1e9;
-                iteration += order.size();
-                double loss = net.getScore();
-                if (s.master().equals("sharing")) {
-                    loss = pullSharedModel(sc, net.getNetwork(), epoch);
-                    BatchNormRecalibration.run(net.getNetwork(), storage, order,
-                            BatchTransform.eval(manifest.normalization()), s.sharing().bnRecalibrationBatches());
-                }
-                checkFinite(net.getNetwork(), loss, epoch, iteration, epochLr);
+                iteration += planned;
+                checkFinite(graph, loss, epoch, iteration, epochLr);
                 // DL4J's score adds the L2 / weight-decay penalty to the data loss; the penalty can dominate
                 // (a 56-layer plain network's weights grew ~38x in squared norm: penalty 34, data loss 0.55),
                 // so the two are logged apart. The penalty is the averaged network's, the score the workers'
                 // last minibatch's: the difference is approximate, as the score itself is one minibatch's.
-                double penalty = net.getNetwork().calcRegularizationScore(true);
+                double penalty = graph.calcRegularizationScore(true);
                 loss -= penalty;
 
                 Evaluation val = score(sc, net, valFiles, workers, batch, manifest, template);
                 Double top1 = val == null ? null : val.accuracy();
                 Double top5 = val == null ? null : val.topNAccuracy();
                 Evaluation test = s.trackTest() ? score(sc, net, testFiles, workers, batch, manifest, template) : null;
-                long images = manifest.splits() != null && manifest.splits().get("train") != null
-                        ? manifest.splits().get("train").images() : (long) order.size() * batch;
+                long images = images(manifest, order.size(), batch);
                 double epochSeconds = (System.nanoTime() - e0) / 1e9;
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("epoch", epoch);
@@ -212,7 +208,7 @@ public final class Trainer {
                 line.put("lr", epochLr);
                 line.put("epoch_seconds", epochSeconds);
                 line.put("elapsed_seconds", elapsedBefore + (System.nanoTime() - t0) / 1e9);
-                line.put("master", s.master());
+                line.put("master", s.master().key());
                 line.put("workers", workers);
                 line.put("global_batch", batch * workers);
                 // metrics first: a crash before the checkpoint below only means this epoch is trained again
@@ -221,7 +217,7 @@ public final class Trainer {
                 if (top1 != null && top1 > bestTop1) {
                     bestTop1 = top1;
                 }
-                checkpoints.save(net.getNetwork(), base.withTraining(training(data, run, epoch, iteration, line)),
+                checkpoints.save(graph, base.withTraining(training(data, run, epoch, iteration, line)),
                         epoch, best);
                 ran++;
                 progress.update(epoch, String.format(Locale.ROOT, "loss %.4f, val top-1 %s%s, %.1f img/s, lr %.4g",
@@ -237,17 +233,7 @@ public final class Trainer {
                         + " (train.stop-after-epochs); continue with --resume");
             }
             return new Result(false, epoch, complete, run);
-        } catch (Exception e) {
-            // Spark's SparkException (a job cancelled by the watch) is checked, yet thrown undeclared from Scala
-            UserError lost = watch == null ? null : watch.error();
-            if (lost != null) {
-                throw lost;
-            }
-            throw e;
         } finally {
-            if (watch != null) {
-                watch.close();
-            }
             session.stop();
         }
     }
@@ -262,40 +248,16 @@ public final class Trainer {
                 workers, batch, loader(manifest, Augmentation.none(), 0), template.newInstance())[0];
     }
 
-    /**
-     * Gradient sharing: copies an executor's trained network into the driver's (see {@link SharedWorkerModel})
-     * and returns that executor's last minibatch loss (DL4J reports 0 for this master).
-     */
-    private static double pullSharedModel(JavaSparkContext sc, ComputationGraph driver, int epoch) {
-        List<SharedWorkerModel.State> states = sc.parallelize(List.of(0), 1).mapPartitions(new SharedWorkerModel())
-                .collect();
-        if (states.isEmpty()) {
-            // what an executor lost mid-epoch leads to: Spark reruns its tasks on the survivors and starts a
-            // replacement executor, which holds no trained model (see ExecutorLossTest)
-            throw new UserError("gradient sharing lost its trained model in epoch " + epoch + ": the executor "
-                    + "asked for it never trained (an executor was probably lost and replaced during the epoch, "
-                    + "which DL4J's gradient sharing does not recover from); rerun with --resume to continue "
-                    + "from the checkpoint of epoch " + (epoch - 1));
-        }
-        INDArray params = driver.params();
-        params.assign(Nd4j.create(states.get(0).params(), params.shape(), 'c'));
-        return states.get(0).score();
-    }
-
     private DataSetLoader loader(Manifest manifest, Augmentation augmentation, int epoch) {
         DataSetLoader l = new MinibatchLoader(new BatchTransform(manifest.normalization(), augmentation),
                 s.seed() * 1000L + epoch);
         return s.gpuBinding() ? new GpuBoundLoader(l) : l;
     }
 
-    /** The config with the Spark settings gradient sharing needs merged into {@code spark.conf}. */
-    private JobConfig withMasterSettings(JobConfig c) {
-        Map<String, String> user = c.getMap("spark.conf");
-        String existing = user.getOrDefault("spark.executor.extraJavaOptions",
-                System.getProperty("spark.executor.extraJavaOptions"));
-        Map<String, Object> overrides = new LinkedHashMap<>();
-        TrainingMasters.sparkSettings(s, existing).forEach((k, v) -> overrides.put("spark.conf.\"" + k + "\"", v));
-        return overrides.isEmpty() ? c : c.with(overrides);
+    /** Train images of the data set: the manifest's count (files times batch for hand-made data without one). */
+    private static long images(Manifest manifest, int files, int batch) {
+        return manifest.splits() != null && manifest.splits().get("train") != null
+                ? manifest.splits().get("train").images() : (long) files * batch;
     }
 
     private Map<String, Object> training(Path data, Path run, int epoch, long iteration, Map<String, Object> line) {
@@ -310,7 +272,7 @@ public final class Trainer {
         t.put("val_top5", line.get("val_top5"));
         t.put("train_loss", line.get("train_loss"));
         t.put("lr", line.get("lr"));
-        t.put("master", s.master());
+        t.put("master", s.master().key());
         t.put("epochs", s.epochs());
         t.put("config", config.asMap());
         return t;

@@ -37,4 +37,20 @@ public final class PreparedData {
         }
         return out2;
     }
+
+    /** One prepared image, found by its source name in whichever file of the split holds it. */
+    public record Image(int label, byte[] pixels) {
+    }
+
+    public static Image image(Path out, String split, String source) throws IOException {
+        for (Minibatch b : batches(out, split)) {
+            for (int i = 0; i < b.n(); i++) {
+                if (b.sources()[i].equals(source)) {
+                    return new Image(b.labels()[i], java.util.Arrays.copyOfRange(b.pixels(), i * b.imageBytes(),
+                            (i + 1) * b.imageBytes()));
+                }
+            }
+        }
+        throw new AssertionError(source + " is in no " + split + " file of " + out);
+    }
 }

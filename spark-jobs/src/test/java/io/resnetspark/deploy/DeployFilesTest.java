@@ -49,7 +49,7 @@ class DeployFilesTest {
         assertEquals("pipeline", ((List<?>) at(app, "spec.arguments")).get(0));
         Map<String, Object> sparkConf = at(app, "spec.sparkConf");
         assertEquals("org.nd4j.kryo.Nd4jRegistrator", sparkConf.get("spark.kryo.registrator"));
-        assertTrue(at(app, "spec.executor.javaOptions").toString().contains("aeron.publication.unblock.timeout"));
+        assertTrue(at(app, "spec.executor.javaOptions").toString().contains("org.bytedeco.javacpp.cachedir"));
         assertTrue(at(app, "spec.executor.memoryOverhead").toString().endsWith("g"), "native ND4J memory is sized");
     }
 
@@ -111,7 +111,7 @@ class DeployFilesTest {
                 kv.put(p[0], p[1]);
             }
             assertEquals("org.nd4j.kryo.Nd4jRegistrator", kv.get("spark.kryo.registrator"), profile);
-            assertTrue(kv.get("spark.executor.extraJavaOptions").contains("aeron.publication.unblock.timeout"));
+            assertTrue(kv.get("spark.executor.extraJavaOptions").contains("org.bytedeco.javacpp.cachedir"), profile);
             assertTrue(kv.containsKey("spark.executor.memoryOverhead"), profile);
             if (profile.equals("gpu")) {
                 assertEquals("1", kv.get("spark.executor.resource.gpu.amount"));

@@ -52,44 +52,30 @@ class ExecutorLossTest {
         assertTrue(Files.exists(run.resolve("_SUCCESS")));
         Map<String, Object> last = SyntheticData.metrics(run).get(2);
         double top1 = ((Number) last.get("val_top1")).doubleValue();
-        assertTrue(top1 > 0.8, "validation top-1 after the loss should be far above chance (0.25), got " + top1);
+        assertTrue(top1 > 0.65, "validation top-1 after the loss should be far above chance (0.25), got " + top1);
     }
 
     /**
-     * What DL4J's gradient sharing really does (found here): the epoch of the loss may still end, on the
-     * survivor, but the next training task that lands on the replacement executor hangs for ever (its
-     * peers keep addressing the dead one's Aeron endpoint). The trainer therefore stops at the first lost
-     * executor with a message to resume; resuming on a healthy cluster finishes the run, and it learns.
+     * Gradient sharing runs each epoch as one Spark barrier stage: when a worker dies, Spark fails the
+     * stage and reruns all of its tasks (on the survivor and on the executor the standalone Master
+     * starts in the dead one's place) from the epoch's starting model, so the run finishes and learns.
      */
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void gradientSharingStopsClearlyAfterAnExecutorIsKilledAndResumeFinishes() throws Exception {
+    void gradientSharingRerunsTheEpochAfterAnExecutorIsKilled() throws Exception {
         Path run = tmp.resolve("run-sharing");
-        List<String> sharing = List.of("--master-type", "sharing",
-                "--set", "train.sharing.tmp-dir=" + tmp.resolve("hadoop-tmp"));
         TrainRuns.Outcome r;
         long killed;
-        try (ExecutorKiller killer = new ExecutorKiller(run, 1, "treeAggregate at SharedTrainingMaster")) {
-            r = TrainRuns.cli(TrainRuns.args(data, run, 3, SparkClusters.cliSets(2, 1536),
-                    sharing.toArray(String[]::new)));
+        try (ExecutorKiller killer = new ExecutorKiller(run, 1, "at SharingMaster")) {
+            r = TrainRuns.cli(TrainRuns.args(data, run, 3, SparkClusters.cliSets(2, 1536), "--master-type", "sharing"));
             killed = killer.killedPid();
         }
         assertTrue(killed > 0, "an executor must have been killed during epoch 2");
-        assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains("was lost during gradient-sharing training in epoch 2")
-                && r.err().contains("rerun with --resume to continue from the checkpoint of epoch 1"), r.err());
-        assertEquals(List.of(1), epochs(run), "the interrupted epoch leaves no metrics line");
-        assertFalse(Files.exists(run.resolve("_SUCCESS")));
-        assertFalse(Files.exists(run.resolve("checkpoints/epoch-002.zip")));
-
-        List<String> resume = new java.util.ArrayList<>(sharing);
-        resume.add("--resume");
-        TrainRuns.Outcome resumed = TrainRuns.cli(TrainRuns.args(data, run, 3, SparkClusters.cliSets(2, 1536),
-                resume.toArray(String[]::new)));
-        assertEquals(0, resumed.code(), resumed.err());
+        assertFalse(ProcessHandle.of(killed).map(ProcessHandle::isAlive).orElse(false));
+        assertEquals(0, r.code(), r.err());
         assertEquals(List.of(1, 2, 3), epochs(run));
         assertTrue(Files.exists(run.resolve("_SUCCESS")));
         double top1 = ((Number) SyntheticData.metrics(run).get(2).get("val_top1")).doubleValue();
-        assertTrue(top1 > 0.5, "validation top-1 after resuming should be far above chance (0.25), got " + top1);
+        assertTrue(top1 > 0.65, "validation top-1 after the loss should be far above chance (0.25), got " + top1);
     }
 }

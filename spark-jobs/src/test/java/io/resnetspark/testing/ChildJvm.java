@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Runs {@code resnet-spark} in a JVM of its own, as a driver process a test can kill: the same java,
- * classpath and JVM flags as the test JVM (Spark's Java 17 flags, the natives cache, Aeron, DL4J helpers).
+ * classpath and JVM flags as the test JVM (Spark's Java 17 flags, the natives cache, DL4J helpers).
  */
 public final class ChildJvm {
     private ChildJvm() {

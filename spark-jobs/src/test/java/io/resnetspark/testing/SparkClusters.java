@@ -36,7 +36,7 @@ public final class SparkClusters {
                 "--set", "spark.conf.\"spark.driver.host\"=127.0.0.1");
     }
 
-    /** Flags of this JVM that executors need too (natives cache, DL4J helpers); not the Aeron one (the trainer adds it). */
+    /** Flags of this JVM that executors need too (natives cache, DL4J helpers). */
     static String executorJvmFlags() {
         return LocalCluster.executorJvmFlags();
     }

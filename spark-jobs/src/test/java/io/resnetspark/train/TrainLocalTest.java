@@ -144,7 +144,7 @@ class TrainLocalTest {
             ComputationGraph g = ResNetBuilder.build(o, Optimization.defaults());
             var before = g.params().dup();
             SparkComputationGraph net = new SparkComputationGraph(sc, g,
-                    TrainingMasters.averaging(TrainSettingsTest.settings(), 2, 32));
+                    AveragingMaster.builder(TrainSettingsTest.settings(), 2, 32).build());
             net.fitPaths(rdd, loader);
             assertFalse(before.equals(net.getNetwork().params()), "the parameters must have been trained");
         }

@@ -1,5 +1,6 @@
 package io.resnetspark.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,12 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.resnetspark.config.JobConfig;
 import io.resnetspark.config.UserError;
-import io.resnetspark.executor.FreePortSupplier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.FixedThresholdAlgorithm;
-import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
+
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Nesterovs;
@@ -35,7 +34,7 @@ class TrainSettingsTest {
     @Test
     void defaultsAreValid() {
         TrainSettings s = settings();
-        assertEquals("averaging", s.master());
+        assertEquals(TrainSettings.MasterKind.AVERAGING, s.master());
         assertEquals("sgd", s.optimizer().name());
         assertEquals(0, s.configuredWorkers());
     }
@@ -47,9 +46,8 @@ class TrainSettingsTest {
         assertTrue(error("train.optimizer.nesterov=false").contains("'train.optimizer.nesterov'"));
         assertTrue(error("train.sharing.ports=99-80").contains("'train.sharing.ports'"));
         assertTrue(error("train.sharing.ports=abc").contains("'train.sharing.ports'"));
-        assertTrue(error("train.sharing.controller-port=40250").contains("'train.sharing.controller-port'"));
-        assertTrue(error("train.sharing.network-mask=10.0.0.0").contains("'train.sharing.network-mask'"));
-        assertTrue(error("train.sharing.aeron-unblock-timeout=5s").contains("aeron-unblock-timeout"));
+        assertTrue(error("train.sharing.timeout=10ms").contains("'train.sharing.timeout'"));
+        assertTrue(error("train.mix-files=0").contains("'train.mix-files'"));
         assertTrue(error("train.schedule.gamma=2").contains("'train.schedule.gamma'"));
         assertTrue(error("train.run=").contains("'train.run'"));
     }
@@ -98,36 +96,23 @@ class TrainSettingsTest {
     @Test
     void averagingMasterAlwaysGetsNumWorkers() {
         // fitPaths on a ComputationGraph dereferences numWorkers; TrainLocalTest shows the NPE without it
-        assertEquals(3, TrainingMasters.averaging(settings(), 3, 32).getNumWorkers());
+        assertEquals(3, AveragingMaster.builder(settings(), 3, 32).build().getNumWorkers());
     }
 
     @Test
-    void sharingMasterUsesTheFreePortSupplierAndThresholdSettings() {
-        TrainSettings s = settings("train.master=sharing", "train.sharing.threshold-algorithm=fixed",
-                "train.sharing.threshold=0.01", "train.sharing.ports=41000-41010",
-                "train.sharing.network-mask=10.1.0.0/16");
-        SharedTrainingMaster m = TrainingMasters.sharing(s, 2, 32, "10.1.2.3");
-        assertInstanceOf(FreePortSupplier.class, m.getVoidConfiguration().getPortSupplier());
-        int port = m.getVoidConfiguration().getPortSupplier().getPort();
-        assertTrue(port >= 41000 && port <= 41010, "port " + port);
-        assertEquals("10.1.0.0/16", m.getVoidConfiguration().getNetworkMask());
-        assertInstanceOf(FixedThresholdAlgorithm.class, TrainingMasters.threshold(s.sharing()));
-        // DL4J finds no controller on its own unless SPARK_PUBLIC_DNS or DL4J_VOID_IP is set: the driver's host is used
-        assertEquals("10.1.2.3", TrainingMasters.sharing(settings("train.master=sharing"), 2, 32, "10.1.2.3")
-                .getVoidConfiguration().getControllerAddress());
-    }
-
-    @Test
-    void sharingAddsAeronTimeoutToExecutorsAndTheTmpDir() {
-        TrainSettings s = settings("train.master=sharing", "train.sharing.tmp-dir=/shared/tmp");
-        Map<String, String> conf = TrainingMasters.sparkSettings(s, "-Xss4m");
-        assertEquals("-Xss4m -Daeron.publication.unblock.timeout=60000000000",
-                conf.get("spark.executor.extraJavaOptions"));
-        assertEquals("/shared/tmp", conf.get("spark.hadoop.hadoop.tmp.dir"));
-        // a user's own value is kept as it is
-        assertFalse(TrainingMasters.sparkSettings(s, "-Daeron.publication.unblock.timeout=90000000000")
-                .containsKey("spark.executor.extraJavaOptions"));
-        assertTrue(TrainingMasters.sparkSettings(settings(), null).isEmpty());
+    void theMasterIsATypeAndSharingTakesAPortRangeOrAnyPort() {
+        assertEquals(TrainSettings.MasterKind.AVERAGING, settings().master());
+        TrainSettings s = settings("train.master=sharing", "train.sharing.ports=41000-41010",
+                "train.sharing.timeout=30s", "train.sharing.workers=3");
+        assertEquals(TrainSettings.MasterKind.SHARING, s.master());
+        assertArrayEquals(new int[] {41000, 41010}, s.sharing().ports());
+        assertEquals(30_000, s.sharing().timeoutMs());
+        assertEquals(3, s.configuredWorkers());
+        assertArrayEquals(new int[] {0, 0}, settings("train.master=sharing").sharing().ports(), "any free port");
+        UserError e = assertThrows(UserError.class, () -> settings("train.sharing.ports=80-90"));
+        assertTrue(e.getMessage().contains("'train.sharing.ports'"), e.getMessage());
+        e = assertThrows(UserError.class, () -> settings("train.master=allreduce"));
+        assertTrue(e.getMessage().contains("'train.master'"), e.getMessage());
     }
 
     @Test
