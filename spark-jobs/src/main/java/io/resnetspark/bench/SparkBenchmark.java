@@ -1,15 +1,16 @@
 package io.resnetspark.bench;
 
 import io.resnetspark.config.JobConfig;
-import io.resnetspark.data.Augmentation;
-import io.resnetspark.data.BatchTransform;
 import io.resnetspark.data.Manifest;
-import io.resnetspark.data.Minibatch;
+import io.resnetspark.data.format.Augmentation;
+import io.resnetspark.data.format.BatchTransform;
+import io.resnetspark.data.format.Minibatch;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.OneDnn;
 import io.resnetspark.model.Optimization;
 import io.resnetspark.model.ResNetBuilder;
 import io.resnetspark.model.ResNetOptions;
+import io.resnetspark.spark.LocalCluster;
 import io.resnetspark.train.Trainer;
 import java.io.IOException;
 import java.io.InputStream;

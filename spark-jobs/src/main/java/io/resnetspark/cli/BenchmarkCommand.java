@@ -1,15 +1,15 @@
 package io.resnetspark.cli;
 
+import io.resnetspark.bench.DecodeThroughput;
 import io.resnetspark.bench.ModelBenchmark;
 import io.resnetspark.bench.SparkBenchmark;
+import io.resnetspark.common.UserError;
 import io.resnetspark.config.ModelSettings;
-import io.resnetspark.config.UserError;
-import io.resnetspark.data.DecodeThroughput;
-import io.resnetspark.eval.Evaluator;
-import java.util.LinkedHashMap;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.OneDnn;
 import io.resnetspark.model.ResNetOptions;
+import io.resnetspark.scoring.ModelPool;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,7 +34,7 @@ public final class BenchmarkCommand implements Command {
         return Map.ofEntries(Map.entry("what", ""), Map.entry("model", "model.name"), Map.entry("input", ""),
                 Map.entry("batch", ""), Map.entry("classes", ""), Map.entry("warmup", ""), Map.entry("iters", ""),
                 Map.entry("stem", "model.stem"), Map.entry("format", ""), Map.entry("source-size", ""),
-                Map.entry("fold-batch-norm", Evaluator.FOLD_BATCH_NORM), Map.entry("epochs", ""),
+                Map.entry("fold-batch-norm", ModelPool.FOLD_BATCH_NORM), Map.entry("epochs", ""),
                 Map.entry("modes", ""), Map.entry("executors", ""), Map.entry("executor-memory-mb", ""),
                 Map.entry("averaging-frequency", "train.averaging.frequency"),
                 Map.entry("prefetch", "train.averaging.prefetch"));
@@ -100,7 +100,7 @@ public final class BenchmarkCommand implements Command {
         ResNetOptions o = ModelSettings.options(inv.config(), inv.localInt("classes", 1000), input[0], input[1], input[2]);
         Map<String, Object> result = switch (what) {
             case "train", "infer" -> ModelBenchmark.run(o, what, batch, warmup, iters, new ModelBenchmark.Inference(
-                    inv.config().getBoolean(Evaluator.FOLD_BATCH_NORM), inv.localSwitch("compare-unfolded")));
+                    inv.config().getBoolean(ModelPool.FOLD_BATCH_NORM), inv.localSwitch("compare-unfolded")));
             case "prepare" -> prepare(inv, input, iters);
             case "spark" -> spark(inv, o, batch, warmup, iters);
             default -> throw new UserError("--what must be train, infer, prepare or spark, got '" + what + "'");

@@ -1,7 +1,6 @@
 package io.resnetspark.cli;
 
 import java.util.Map;
-import java.util.Set;
 
 /** One subcommand of the application. */
 public interface Command {

@@ -1,7 +1,7 @@
 package io.resnetspark.cli;
 
+import io.resnetspark.common.UserError;
 import io.resnetspark.config.JobConfig;
-import io.resnetspark.config.UserError;
 import java.util.Map;
 
 /** What a command is run with: the validated configuration and the command's own flags. */

@@ -1,10 +1,10 @@
 package io.resnetspark.cli;
 
+import io.resnetspark.common.Secrets;
+import io.resnetspark.common.UserError;
 import io.resnetspark.config.JobConfig;
-import io.resnetspark.config.UserError;
 import io.resnetspark.model.ModelFileException;
 import io.resnetspark.model.ModelOptionException;
-import io.resnetspark.storage.Secrets;
 import java.io.File;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -26,20 +26,12 @@ public final class Main {
 
     static {
         // in the order a user meets them
-        for (Command c : new Command[] {new PrepareCommand(), new TrainCommand(), new EvaluateCommand(),
-            new ExportCommand(), new PredictCommand(), new PipelineCommand(), new RetrainCommand(),
-            new BenchmarkCommand(), new SummaryCommand(), new ExperimentCommand()}) {
+        List<Command> all = new ArrayList<>(StageCommand.all());
+        all.add(all.size() - 1, new BenchmarkCommand());
+        all.add(all.size() - 1, new SummaryCommand());
+        for (Command c : all) {
             COMMANDS.put(c.name(), c);
         }
-    }
-
-    /** A registered command by name (the pipeline runs the stages through these). */
-    static Command command(String name) {
-        Command c = COMMANDS.get(name);
-        if (c == null) {
-            throw new UserError("command '" + name + "' is not part of this build");
-        }
-        return c;
     }
 
     public static void main(String[] args) {

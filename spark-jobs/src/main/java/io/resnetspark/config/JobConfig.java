@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import io.resnetspark.common.UserError;
 import java.io.File;
 import java.io.Serializable;
 import java.time.Duration;
@@ -337,7 +338,7 @@ public final class JobConfig implements Serializable {
      */
     @SuppressWarnings("unchecked")
     public Map<String, Object> asMap() {
-        return (Map<String, Object>) io.resnetspark.export.Masking.mask(config().root().unwrapped());
+        return (Map<String, Object>) io.resnetspark.common.Secrets.mask(config().root().unwrapped());
     }
 
     private static UserError wrong(String key, String expected, ConfigException e) {
@@ -346,10 +347,5 @@ public final class JobConfig implements Serializable {
         }
         return new UserError("configuration key '" + key + "' must be " + expected + " (" + e.getMessage()
                 .replaceFirst("^[^:]*: \\d+: ", "") + ")");
-    }
-
-    /** All keys this build knows, sorted (for help text). */
-    public static List<String> knownKeys() {
-        return new ArrayList<>(leafKeys(defaults()));
     }
 }

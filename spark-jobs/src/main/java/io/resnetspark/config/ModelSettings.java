@@ -1,5 +1,6 @@
 package io.resnetspark.config;
 
+import io.resnetspark.common.UserError;
 import io.resnetspark.model.ModelOptionException;
 import io.resnetspark.model.ResNetOptions;
 import io.resnetspark.model.Shortcut;

@@ -1,5 +1,7 @@
 package io.resnetspark.data;
 
+import io.resnetspark.data.format.DecodedItem;
+import io.resnetspark.data.remote.FilePartitioner;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,6 +1,7 @@
 package io.resnetspark.data;
 
-import io.resnetspark.config.UserError;
+import io.resnetspark.common.UserError;
+import io.resnetspark.data.format.PrepareItem;
 import io.resnetspark.storage.Storage;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;

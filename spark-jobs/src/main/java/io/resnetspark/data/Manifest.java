@@ -1,8 +1,15 @@
 package io.resnetspark.data;
 
+import io.resnetspark.common.UserError;
+import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.Normalization;
+import io.resnetspark.storage.Storage;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
 
 /**
  * {@code <out>/manifest.json}: what a prepared data set holds. Written last by prepare, so its
@@ -46,5 +53,37 @@ public record Manifest(int formatVersion, String source, String format, List<Str
     }
 
     public record Skipped(String path, String split, String reason) {
+    }
+
+    /** The manifest of the prepared data at {@code data}: the one reader. */
+    public static Manifest read(Storage storage, Path data) {
+        Path p = new Path(data, FILE);
+        if (!storage.exists(p)) {
+            throw new UserError("no prepared data at " + data + " (" + FILE + " is missing: not prepared data, or "
+                    + "prepare did not finish; run prepare first)");
+        }
+        try {
+            return ModelStore.JSON.readValue(storage.readBytes(p), Manifest.class);
+        } catch (IOException e) {
+            throw new UserError(p + " is not a readable manifest: " + e.getMessage(), e);
+        }
+    }
+
+    /** The minibatch files of one split of the prepared data at {@code data}, as URIs. */
+    public static List<String> files(Storage storage, Path data, String split) {
+        List<String> out = new ArrayList<>();
+        for (FileStatus f : storage.listFiles(new Path(data, split))) {
+            String name = f.getPath().getName();
+            if (name.endsWith(".bin") && !name.startsWith(".") && !name.startsWith("_")) {
+                out.add(f.getPath().toString());
+            }
+        }
+        return out;
+    }
+
+    /** Images of a split: the manifest's count, or files times the batch size for data written without one. */
+    public long images(String split, int files) {
+        Split s = splits == null ? null : splits.get(split);
+        return s != null ? s.images() : (long) files * batchSize;
     }
 }

@@ -1,10 +1,22 @@
 package io.resnetspark.data;
 
-import io.resnetspark.cli.Progress;
-import io.resnetspark.config.UserError;
+import io.resnetspark.common.Progress;
+import io.resnetspark.common.ProgressPoller;
+import io.resnetspark.common.UserError;
+import io.resnetspark.data.format.BadInputException;
+import io.resnetspark.data.format.DecodedItem;
+import io.resnetspark.data.format.ImageDecoder;
+import io.resnetspark.data.format.PrepareItem;
+import io.resnetspark.data.format.Preprocessor;
+import io.resnetspark.data.remote.BatchFileWriter;
+import io.resnetspark.data.remote.ChunkByFile;
+import io.resnetspark.data.remote.DecodePartition;
+import io.resnetspark.data.remote.FilePartitioner;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.Normalization;
+import io.resnetspark.spark.Partitions;
 import io.resnetspark.spark.SparkSetup;
+import io.resnetspark.storage.RemoteStorage;
 import io.resnetspark.storage.Storage;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -160,9 +172,7 @@ public final class PrepareJob {
         RemoteStorage remote = new RemoteStorage(hadoopSettings);
         List<PrepareItem> items = l.items();
         // small tasks: progress moves (accumulators report at task end) and a retried task redoes little
-        int parts = s.partitions() > 0 ? s.partitions()
-                : Math.max(4 * jsc.defaultParallelism(), (items.size() + IMAGES_PER_TASK - 1) / IMAGES_PER_TASK);
-        parts = Math.max(1, Math.min(parts, items.size()));
+        int parts = Partitions.of(jsc, items.size(), IMAGES_PER_TASK, 1, s.partitions());
 
         LongAccumulator decoded = jsc.sc().longAccumulator("prepare: inputs decoded");
         JavaRDD<DecodedItem> rdd = jsc.parallelize(items, parts)
@@ -215,30 +225,13 @@ public final class PrepareJob {
 
     private <T> T withProgress(String what, String unit, long total, LongSupplier done,
                                java.util.function.Supplier<T> work) {
-        Progress p = new Progress(what, unit, total, log);
-        Thread poller = new Thread(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    Thread.sleep(500);
-                    p.update(Math.min(done.getAsLong(), total - 1), null);
-                }
-            } catch (InterruptedException e) {
-                // the work is over
-            }
-        }, "prepare-progress");
-        poller.setDaemon(true);
-        poller.start();
+        ProgressPoller p = new ProgressPoller(new Progress(what, unit, total, log), total, done, null);
         try {
             T r = work.get();
-            poller.interrupt();
-            poller.join();
-            p.update(total, null);
+            p.finish(null);
             return r;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         } finally {
-            poller.interrupt();
+            p.close();
         }
     }
 

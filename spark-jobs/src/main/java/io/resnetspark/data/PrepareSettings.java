@@ -1,7 +1,7 @@
 package io.resnetspark.data;
 
+import io.resnetspark.common.UserError;
 import io.resnetspark.config.JobConfig;
-import io.resnetspark.config.UserError;
 import java.util.List;
 
 /** The {@code prepare.*} keys, validated before any Spark work; each problem is one sentence naming its key. */

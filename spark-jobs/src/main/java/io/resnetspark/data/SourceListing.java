@@ -1,5 +1,6 @@
 package io.resnetspark.data;
 
+import io.resnetspark.data.format.PrepareItem;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package io.resnetspark.eval;
 
-import io.resnetspark.executor.Prediction;
+import io.resnetspark.scoring.Prediction;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;

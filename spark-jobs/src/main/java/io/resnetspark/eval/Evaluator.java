@@ -1,26 +1,31 @@
 package io.resnetspark.eval;
 
-import io.resnetspark.cli.Progress;
+import io.resnetspark.common.Progress;
+import io.resnetspark.common.ProgressPoller;
+import io.resnetspark.common.Secrets;
+import io.resnetspark.common.UserError;
 import io.resnetspark.config.JobConfig;
-import io.resnetspark.config.UserError;
 import io.resnetspark.data.Manifest;
-import io.resnetspark.executor.Prediction;
-import io.resnetspark.executor.ScorePartition;
-import io.resnetspark.executor.TallyPartition;
+import io.resnetspark.eval.remote.ScorePartition;
+import io.resnetspark.eval.remote.Tally;
+import io.resnetspark.eval.remote.TallyPartition;
 import io.resnetspark.model.ModelMetadata;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.ResNetOptions;
-import io.resnetspark.storage.Secrets;
+import io.resnetspark.scoring.ModelPool;
+import io.resnetspark.scoring.Prediction;
+import io.resnetspark.spark.LiveCount;
+import io.resnetspark.spark.Partitions;
+import io.resnetspark.spark.SparkSetup;
+import io.resnetspark.storage.ModelFile;
+import io.resnetspark.storage.RemoteStorage;
 import io.resnetspark.storage.Storage;
 import java.io.BufferedWriter;
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -30,18 +35,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.apache.spark.util.SerializableConfiguration;
+import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
 
 /**
@@ -51,8 +51,6 @@ import scala.Tuple2;
  * Only per-partition tallies come back to the driver, never the images or the per-example rows.
  */
 public final class Evaluator {
-    /** Score with an inference copy whose batch norms are folded into the convolutions (same outputs, faster). */
-    public static final String FOLD_BATCH_NORM = "performance.fold-batch-norm";
     public static final int TOP_K = 5;
     public static final String PREDICTIONS = "predictions.csv";
     public static final List<String> FILES = List.of("report.json", "report.html", "confusion.csv", "per-class.csv",
@@ -98,23 +96,6 @@ public final class Evaluator {
     private Evaluator() {
     }
 
-    /** The live progress line, fed by Spark's task-end events (the driver sees no per-image progress). */
-    private static final class PartitionProgress extends SparkListener {
-        private final Progress progress;
-        private final AtomicInteger done = new AtomicInteger();
-
-        PartitionProgress(Progress progress) {
-            this.progress = progress;
-        }
-
-        @Override
-        public void onTaskEnd(SparkListenerTaskEnd end) {
-            if (end.taskInfo() != null && end.taskInfo().successful()) {
-                progress.update(done.incrementAndGet(), "");
-            }
-        }
-    }
-
     public static Outcome run(JobConfig config, SparkSession spark, PrintStream log) {
         Settings s = Settings.of(config);
         Storage storage = new Storage(spark.sparkContext().hadoopConfiguration());
@@ -128,13 +109,14 @@ public final class Evaluator {
             storage.delete(new Path(out, Storage.SUCCESS));
             storage.delete(out);
         } else {
-            clearLeftovers(storage, out, "evaluation output", FILES);
+            storage.clearLeftovers(out, "evaluation output", FILES);
         }
 
         Path modelPath = Storage.path(s.model());
-        byte[] zip = storage.readBytes(modelPath);
-        String sha = Storage.sha256(zip);
-        ModelMetadata meta = metadata(zip, modelPath.toString());
+        ModelFile model = ModelFile.read(storage, modelPath);
+        byte[] zip = model.zip();
+        String sha = model.sha256();
+        ModelMetadata meta = model.metadata();
         ResNetOptions o = meta.options();
         if (!o.includeTop()) {
             throw new UserError("model " + modelPath + " has no classifier (include_top=false); evaluate needs one");
@@ -148,14 +130,9 @@ public final class Evaluator {
             dataUri = trained.toString();
         }
         Path data = Storage.path(dataUri);
-        Manifest manifest = manifest(storage, data);
+        Manifest manifest = Manifest.read(storage, data);
         check(meta, manifest, modelPath, data);
-        List<String> files = new ArrayList<>();
-        for (FileStatus f : storage.listFiles(new Path(data, s.split()))) {
-            if (f.getPath().getName().endsWith(".bin")) {
-                files.add(f.getPath().toString());
-            }
-        }
+        List<String> files = Manifest.files(storage, data, s.split());
         if (files.isEmpty()) {
             throw new UserError("split '" + s.split() + "' of " + data + " has no minibatch files");
         }
@@ -164,34 +141,34 @@ public final class Evaluator {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         // a task holds its partition's predictions until they are stored: at most 16 files' worth each by
         // default, so executor memory does not grow with the data set
-        int partitions = s.partitions() > 0 ? s.partitions()
-                : Math.max(Math.max(1, sc.defaultParallelism() * 4), (files.size() + 15) / 16);
-        partitions = Math.min(partitions, files.size());
+        int partitions = Partitions.of(sc, files.size(), 16, 1, s.partitions());
         log.printf(Locale.ROOT, "[evaluate] scoring %d files of split '%s' with %s on %d partitions%n", files.size(),
                 s.split(), o.model(), partitions);
         int classes = meta.classes().size();
         long start = System.nanoTime();
         Broadcast<byte[]> modelBytes = sc.broadcast(zip);
-        Broadcast<SerializableConfiguration> hadoop = sc.broadcast(
-                new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
-        ScorePartition score = new ScorePartition(modelBytes, sha, hadoop, clean(modelPath.toString()), meta.normalization(),
+        RemoteStorage remote = new RemoteStorage(SparkSetup.executorHadoopSettings(spark, config));
+        ScorePartition score = new ScorePartition(modelBytes, sha, remote, Secrets.cleanUri(modelPath.toString()), meta.normalization(),
                 new ScorePartition.Expect(o.channels(), o.height(), o.width(), classes), s.batch(), TOP_K)
-                .foldingBatchNorm(config.getBoolean(FOLD_BATCH_NORM));
+                .foldingBatchNorm(config.getBoolean(ModelPool.FOLD_BATCH_NORM));
+        LongAccumulator scored = sc.sc().longAccumulator("evaluate: images scored");
+        score.counting(scored);
+        long images = manifest.images(s.split(), files.size());
         JavaRDD<Prediction> predictions = sc.parallelize(files, partitions).mapPartitions(score)
                 // read twice (tally, then the per-example CSV); kept serialized on local disk so that
                 // executor memory does not grow with the data set (scoring again would cost far more)
                 .persist(StorageLevel.DISK_ONLY());
         try {
             sc.setJobDescription("evaluate: score " + s.split());
-            PartitionProgress progress = new PartitionProgress(new Progress("evaluate", "partitions", partitions));
-            spark.sparkContext().addSparkListener(progress);
+            // the executors count images as they score them; the line follows their live counts
             List<Tuple2<Integer, Tally>> parts;
-            try {
+            try (LiveCount live = LiveCount.of(spark.sparkContext(), scored);
+                 ProgressPoller progress = new ProgressPoller(new Progress("evaluate", "images", images), images,
+                         live, null)) {
                 parts = predictions
                         .mapPartitionsWithIndex(new TallyPartition(classes, s.bins(), s.misclassified(), TOP_K), true)
                         .collect();
-            } finally {
-                spark.sparkContext().removeSparkListener(progress);
+                progress.finish(null);
             }
             Tally tally = new Tally(classes, s.bins(), s.misclassified(), TOP_K);
             parts.stream().sorted(Comparator.comparingInt(Tuple2::_1)).forEach(t -> tally.merge(t._2()));
@@ -200,8 +177,8 @@ public final class Evaluator {
             sc.setJobDescription("evaluate: write predictions");
             writePredictions(storage, predictions, meta.classes(), out);
 
-            Report report = new Report(meta.classes(), tally, new Report.Context(clean(modelPath.toString()), sha,
-                    modelFacts(meta), clean(data.toString()), s.split(), files.size(), partitions, seconds,
+            Report report = new Report(meta.classes(), tally, new Report.Context(Secrets.cleanUri(modelPath.toString()), sha,
+                    modelFacts(meta), Secrets.cleanUri(data.toString()), s.split(), files.size(), partitions, seconds,
                     Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
             write(storage, out, report, run, s.targets());
             storage.markCommitted(out);
@@ -213,7 +190,6 @@ public final class Evaluator {
         } finally {
             predictions.unpersist(false);
             modelBytes.destroy();
-            hadoop.destroy();
         }
     }
 
@@ -257,61 +233,6 @@ public final class Evaluator {
         storage.writeString(new Path(out, "report.html"), ReportHtml.render(report, run, targets));
     }
 
-    /**
-     * Removes what an interrupted run left in {@code dir}, but only when everything there is a file this
-     * stage writes (or one of their temporaries): a mistyped output path must never delete someone's data.
-     */
-    public static void clearLeftovers(Storage storage, Path dir, String what, List<String> ours) {
-        if (!storage.exists(dir)) {
-            return;
-        }
-        try {
-            FileSystem fs = storage.fs(dir);
-            if (!fs.getFileStatus(dir).isDirectory()) {
-                throw new UserError(dir + " is a file, not a directory for the " + what);
-            }
-            for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) {
-                String name = st.getPath().getName();
-                boolean mine = ours.contains(name) || name.equals(Storage.SUCCESS) || name.startsWith("_")
-                        || (name.startsWith(".") && name.contains(".tmp-"));
-                if (!mine) {
-                    throw new UserError(dir + " already holds " + name + ", which is not part of an " + what
-                            + "; choose a new or empty directory");
-                }
-            }
-        } catch (IOException e) {
-            throw Storage.unreachable(dir, e);
-        }
-        storage.delete(dir);
-    }
-
-    static ModelMetadata metadata(byte[] zip, String name) {
-        File tmp = null;
-        try {
-            tmp = Files.createTempFile("resnet-spark-eval", ".zip").toFile();
-            Files.write(tmp.toPath(), zip);
-            return ModelStore.readMetadata(tmp, name);
-        } catch (IOException e) {
-            throw new UserError("could not stage model " + name + " locally: " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                tmp.delete();
-            }
-        }
-    }
-
-    static Manifest manifest(Storage storage, Path data) {
-        Path p = new Path(data, Manifest.FILE);
-        if (!storage.exists(p)) {
-            throw new UserError(data + " has no " + Manifest.FILE + " (not prepared data, or prepare did not finish)");
-        }
-        try {
-            return ModelStore.JSON.readValue(storage.readBytes(p), Manifest.class);
-        } catch (IOException e) {
-            throw new UserError(p + " is not a readable manifest: " + e.getMessage(), e);
-        }
-    }
-
     private static void check(ModelMetadata meta, Manifest m, Path model, Path data) {
         ResNetOptions o = meta.options();
         if (m.channels() != o.channels() || m.height() != o.height() || m.width() != o.width()) {
@@ -330,11 +251,7 @@ public final class Evaluator {
     }
 
     static TrainingRun run(Storage storage, Path run) {
-        Path metrics = new Path(run, TrainingRun.METRICS);
-        if (!storage.exists(metrics)) {
-            throw new UserError("training run " + run + " has no " + TrainingRun.METRICS);
-        }
-        return TrainingRun.parse(clean(run.toString()), storage.readString(metrics));
+        return TrainingRun.read(storage, run, Secrets.cleanUri(run.toString()));
     }
 
     private static Map<String, Object> modelFacts(ModelMetadata meta) {
@@ -345,23 +262,9 @@ public final class Evaluator {
         for (String k : new String[] {"epoch", "val_top1", "run"}) {
             Object v = meta.training().get(k);
             if (v != null) {
-                m.put(k, v instanceof String str ? clean(str) : v);
+                m.put(k, v instanceof String str ? Secrets.cleanUri(str) : v);
             }
         }
         return m;
-    }
-
-    /** A URI fit for a report: no user-info part (where credentials could hide) and no known secret. */
-    public static String clean(String uri) {
-        try {
-            URI u = URI.create(uri.replace(" ", "%20"));
-            if (u.getRawUserInfo() != null) {
-                uri = new URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), u.getQuery(), u.getFragment())
-                        .toString();
-            }
-        } catch (IllegalArgumentException | java.net.URISyntaxException e) {
-            // not a URI: only the redaction below applies
-        }
-        return Secrets.redact(uri);
     }
 }

@@ -79,7 +79,7 @@ public final class ExperimentReport {
                     .append(num(last(e.run().series("train_loss")))).append("</td><td class=\"num\">")
                     .append(num(last(e.run().series(acc)))).append(" (").append(acc).append(")</td><td class=\"num\">")
                     .append(num(max(e.run().series(acc)))).append("</td><td class=\"num\">")
-                    .append(Double.isNaN(secs) ? "-" : io.resnetspark.cli.Progress.formatSeconds(secs))
+                    .append(Double.isNaN(secs) ? "-" : io.resnetspark.common.Progress.formatSeconds(secs))
                     .append("</td></tr>\n");
         }
         h.append("</table>\n");

@@ -1,6 +1,7 @@
 package io.resnetspark.eval;
 
-import io.resnetspark.executor.Prediction;
+import io.resnetspark.eval.remote.Tally;
+import io.resnetspark.scoring.Prediction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.resnetspark.eval;
 
-import io.resnetspark.executor.Prediction;
+import io.resnetspark.scoring.Prediction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -168,7 +168,7 @@ public final class ReportHtml {
             h.append("<tr><td class=\"num\">").append(pct((Double) t.get("accuracy"))).append("</td><td class=\"num\">")
                     .append(reached ? t.get("epoch") : "not reached").append("</td><td class=\"num\">")
                     .append(reached && t.get("seconds") != null
-                            ? escape(io.resnetspark.cli.Progress.formatSeconds((Double) t.get("seconds"))) : "-")
+                            ? escape(io.resnetspark.common.Progress.formatSeconds((Double) t.get("seconds"))) : "-")
                     .append("</td></tr>\n");
         }
         h.append("</table>\n");

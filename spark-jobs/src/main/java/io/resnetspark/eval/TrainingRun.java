@@ -1,36 +1,35 @@
 package io.resnetspark.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.resnetspark.config.UserError;
+import io.resnetspark.common.UserError;
 import io.resnetspark.model.ModelStore;
-import java.io.IOException;
+import io.resnetspark.storage.MetricsLog;
+import io.resnetspark.storage.Storage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.Path;
 
 /** The epochs of a training run as recorded in {@code <run>/metrics.jsonl}, for curves and time-to-accuracy. */
 public record TrainingRun(String uri, List<JsonNode> epochs) {
-    public static final String METRICS = "metrics.jsonl";
-
-    /** Parses metrics.jsonl; {@code name} is only for messages. */
-    public static TrainingRun parse(String uri, String text) {
+    /**
+     * The run at {@code run}, read through {@link MetricsLog} (the one reader of metrics.jsonl).
+     *
+     * @param uri how reports name the run (credentials removed)
+     */
+    public static TrainingRun read(Storage storage, Path run, String uri) {
+        MetricsLog log = new MetricsLog(storage, run);
+        if (!storage.exists(log.file())) {
+            throw new UserError("training run " + uri + " has no " + MetricsLog.FILE);
+        }
         List<JsonNode> epochs = new ArrayList<>();
-        String[] lines = text.split("\n");
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].trim();
-            if (line.isEmpty()) {
-                continue;
+        for (Map<String, Object> line : log.read()) {
+            if (!line.containsKey("epoch")) {
+                throw new UserError(uri + "/" + MetricsLog.FILE + " holds a line that is not an epoch record (no "
+                        + "'epoch')");
             }
-            try {
-                JsonNode n = ModelStore.JSON.readTree(line);
-                if (!n.isObject() || !n.has("epoch")) {
-                    throw new UserError(uri + "/" + METRICS + " line " + (i + 1) + " is not an epoch record (no 'epoch')");
-                }
-                epochs.add(n);
-            } catch (IOException e) {
-                throw new UserError(uri + "/" + METRICS + " line " + (i + 1) + " is not valid JSON");
-            }
+            epochs.add(ModelStore.JSON.valueToTree(line));
         }
         return new TrainingRun(uri, epochs);
     }

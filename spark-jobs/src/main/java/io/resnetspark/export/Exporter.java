@@ -1,18 +1,17 @@
 package io.resnetspark.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.resnetspark.common.UserError;
 import io.resnetspark.config.JobConfig;
-import io.resnetspark.config.UserError;
-import io.resnetspark.eval.Evaluator;
 import io.resnetspark.model.ModelMetadata;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.ModelSummary;
+import io.resnetspark.storage.ModelFile;
+import io.resnetspark.storage.RunLayout;
 import io.resnetspark.storage.Storage;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -28,7 +27,7 @@ import org.apache.hadoop.fs.Path;
  * of an interrupted export and is cleared and redone.
  */
 public final class Exporter {
-    public static final String MODEL = "model.zip";
+    public static final String MODEL = RunLayout.EXPORTED_MODEL;
     public static final String CLASSES = "classes.json";
     public static final String CARD = "model-card.json";
     public static final String SUMS = "SHA256SUMS";
@@ -67,29 +66,16 @@ public final class Exporter {
         }
         if (storage.exists(dir)) {
             log.println("[export] " + dir + " holds an interrupted export; clearing it");
-            Evaluator.clearLeftovers(storage, dir, "export", List.of(MODEL, CLASSES, CARD, SUMS));
+            storage.clearLeftovers(dir, "export", List.of(MODEL, CLASSES, CARD, SUMS));
         }
 
         Path modelPath = Storage.path(s.model());
-        byte[] zip = storage.readBytes(modelPath);
-        String sha = Storage.sha256(zip);
-        ModelMetadata meta;
-        long params;
-        File tmp = null;
-        try {
-            tmp = Files.createTempFile("resnet-spark-export", ".zip").toFile();
-            Files.write(tmp.toPath(), zip);
-            // a full restore, not only the metadata: nothing that cannot be loaded gets a version
-            ModelStore.Loaded loaded = ModelStore.load(tmp, modelPath.toString(), false);
-            meta = loaded.metadata();
-            params = ModelSummary.of(loaded.graph(), meta.options()).trainableParams();
-        } catch (IOException e) {
-            throw new UserError("could not stage model " + modelPath + " locally: " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                tmp.delete();
-            }
-        }
+        ModelFile model = ModelFile.read(storage, modelPath);
+        byte[] zip = model.zip();
+        String sha = model.sha256();
+        ModelMetadata meta = model.metadata();
+        // a full restore, not only the metadata: nothing that cannot be loaded gets a version
+        long params = ModelSummary.of(model.load(false).graph(), meta.options()).trainableParams();
         JsonNode report = null;
         if (!s.report().isEmpty()) {
             report = report(storage, Storage.path(s.report()), sha);

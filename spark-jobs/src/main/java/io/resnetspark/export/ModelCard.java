@@ -1,7 +1,7 @@
 package io.resnetspark.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.resnetspark.eval.Evaluator;
+import io.resnetspark.common.Secrets;
 import io.resnetspark.model.ModelMetadata;
 import io.resnetspark.model.ResNetOptions;
 import java.util.LinkedHashMap;
@@ -38,7 +38,7 @@ public final class ModelCard {
         model.put("options", io.resnetspark.model.ModelStore.JSON.convertValue(o, Map.class));
         model.put("file", "model.zip");
         model.put("sha256", sha256);
-        model.put("source", Evaluator.clean(sourceUri));
+        model.put("source", Secrets.cleanUri(sourceUri));
         card.put("model", model);
 
         Map<String, Object> input = new LinkedHashMap<>();
@@ -57,13 +57,13 @@ public final class ModelCard {
         Map<String, Object> training = new LinkedHashMap<>();
         Map<String, Object> t = meta.training();
         Object data = t.get("data");
-        training.put("data", data == null ? null : Evaluator.clean(data.toString()));
-        training.put("manifest", data == null ? null : Evaluator.clean(data.toString().replaceAll("/+$", "") + "/manifest.json"));
-        training.put("run", t.get("run") == null ? null : Evaluator.clean(t.get("run").toString()));
+        training.put("data", data == null ? null : Secrets.cleanUri(data.toString()));
+        training.put("manifest", data == null ? null : Secrets.cleanUri(data.toString().replaceAll("/+$", "") + "/manifest.json"));
+        training.put("run", t.get("run") == null ? null : Secrets.cleanUri(t.get("run").toString()));
         for (String k : new String[] {"epoch", "iteration", "seed", "master"}) {
             training.put(k, t.get(k));
         }
-        training.put("config", Masking.mask(t.getOrDefault("config", Map.of())));
+        training.put("config", Secrets.mask(t.getOrDefault("config", Map.of())));
         card.put("training", training);
 
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -76,7 +76,7 @@ public final class ModelCard {
         metrics.put("training", fromTraining);
         if (report != null) {
             Map<String, Object> ev = new LinkedHashMap<>();
-            ev.put("report", Evaluator.clean(reportUri));
+            ev.put("report", Secrets.cleanUri(reportUri));
             ev.put("data", report.path("data").path("uri").asText(null));
             ev.put("split", report.path("data").path("split").asText(null));
             ev.put("examples", report.path("examples").asLong());

@@ -16,6 +16,6 @@ public record PredictSettings(String model, String images, String out, int topK,
                 c.getInt("predict.partitions", 0, 1_000_000),
                 c.getLong("prepare.max-pixels"),
                 c.getBoolean("predict.overwrite"),
-                c.getBoolean(io.resnetspark.eval.Evaluator.FOLD_BATCH_NORM));
+                c.getBoolean(io.resnetspark.scoring.ModelPool.FOLD_BATCH_NORM));
     }
 }

@@ -1,15 +1,15 @@
 package io.resnetspark.predict;
 
-import io.resnetspark.cli.Progress;
-import io.resnetspark.config.UserError;
-import io.resnetspark.data.RemoteStorage;
-import io.resnetspark.executor.PredictPartition;
+import io.resnetspark.common.Progress;
+import io.resnetspark.common.ProgressPoller;
+import io.resnetspark.common.UserError;
 import io.resnetspark.model.ModelMetadata;
-import io.resnetspark.model.ModelStore;
+import io.resnetspark.predict.remote.PredictPartition;
+import io.resnetspark.spark.Partitions;
+import io.resnetspark.storage.ModelFile;
+import io.resnetspark.storage.RemoteStorage;
 import io.resnetspark.storage.Storage;
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +36,6 @@ import org.apache.spark.storage.StorageLevel;
  * CSV rows (path, top-k classes and probabilities, or an error), then {@code _SUCCESS}.
  */
 public final class Predictor {
-    private static final List<String> IMAGE_SUFFIXES = List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif");
 
     private Predictor() {
     }
@@ -55,19 +54,18 @@ public final class Predictor {
             return new Result(-1, -1, out.toString());
         }
         Path modelZip = modelZip(storage, s.model());
-        byte[] model = storage.readBytes(modelZip);
-        ModelMetadata meta = readMetadata(model, modelZip.toString());
+        ModelFile file = ModelFile.read(storage, modelZip);
+        byte[] model = file.zip();
+        ModelMetadata meta = file.metadata();
         List<String> images = list(storage, Storage.path(s.images()));
         if (images.isEmpty()) {
-            throw new UserError("no images (" + String.join(", ", IMAGE_SUFFIXES) + ") found under " + s.images());
+            throw new UserError("no files found under " + s.images() + " (hidden files, starting with . or _, are ignored)");
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<byte[]> modelBytes = jsc.broadcast(model);
         // a task holds its partition's rows until they are stored: at most 16 batches' worth each by default,
         // so executor memory does not grow with the number of images
-        int partitions = s.partitions() > 0 ? s.partitions()
-                : Math.max(Math.max(1, Math.min(images.size() / Math.max(1, s.batch()), jsc.defaultParallelism() * 4)),
-                        (images.size() + 16 * s.batch() - 1) / (16 * s.batch()));
+        int partitions = Partitions.of(jsc, images.size(), 16L * s.batch(), s.batch(), s.partitions());
         JavaRDD<String> paths = jsc.parallelize(images, partitions);
         // a model with fewer classes than top-k lists all of them; rows and schema must agree
         int topK = Math.min(s.topK(), meta.classes().size());
@@ -79,15 +77,13 @@ public final class Predictor {
         JavaRDD<Row> rows = paths.mapPartitions(fn);
         // written twice and counted once; on local disk, so executor memory stays flat however many images
         Dataset<Row> df = spark.createDataFrame(rows, schema(topK)).persist(StorageLevel.DISK_ONLY());
-        Thread watcher = progressWatcher(progress, done);
         long failed;
-        try {
+        try (ProgressPoller watcher = new ProgressPoller(progress, images.size(), done::value, null)) {
             storage.delete(out);
             df.write().mode(SaveMode.Overwrite).parquet(new Path(out, "parquet").toString());
             df.write().mode(SaveMode.Overwrite).option("header", "true").csv(new Path(out, "csv").toString());
             failed = df.filter(df.col("error").isNotNull()).count();
         } finally {
-            watcher.interrupt();
             df.unpersist();
             modelBytes.destroy();
         }
@@ -124,16 +120,6 @@ public final class Predictor {
         return zip;
     }
 
-    static ModelMetadata readMetadata(byte[] model, String name) throws IOException {
-        File tmp = Files.createTempFile("predict-model", ".zip").toFile();
-        try {
-            Files.write(tmp.toPath(), model);
-            return ModelStore.readMetadata(tmp, name);
-        } finally {
-            tmp.delete();
-        }
-    }
-
     /** Image files under a directory (recursively), or the lines of a .txt/.lst file of URIs. */
     static List<String> list(Storage storage, Path images) throws IOException {
         String name = images.getName().toLowerCase(Locale.ROOT);
@@ -163,21 +149,5 @@ public final class Predictor {
         }
         out.sort(null);
         return out;
-    }
-
-    private static Thread progressWatcher(Progress progress, org.apache.spark.util.LongAccumulator done) {
-        Thread t = new Thread(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    Thread.sleep(2000);
-                    progress.update(done.value(), "");
-                }
-            } catch (InterruptedException e) {
-                // finished
-            }
-        }, "predict-progress");
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 }

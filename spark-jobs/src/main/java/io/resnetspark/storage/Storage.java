@@ -1,6 +1,7 @@
 package io.resnetspark.storage;
 
-import io.resnetspark.config.UserError;
+import io.resnetspark.common.Secrets;
+import io.resnetspark.common.UserError;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -295,5 +296,33 @@ public final class Storage {
 
     public static UncheckedIOException unchecked(IOException e) {
         return new UncheckedIOException(e);
+    }
+
+    /**
+     * Removes what an interrupted run left in {@code dir}, but only when everything there is a file this
+     * stage writes (or one of their temporaries): a mistyped output path must never delete someone's data.
+     */
+    public void clearLeftovers(Path dir, String what, List<String> ours) {
+        if (!exists(dir)) {
+            return;
+        }
+        try {
+            FileSystem fs = fs(dir);
+            if (!fs.getFileStatus(dir).isDirectory()) {
+                throw new UserError(dir + " is a file, not a directory for the " + what);
+            }
+            for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) {
+                String name = st.getPath().getName();
+                boolean mine = ours.contains(name) || name.equals(SUCCESS) || name.startsWith("_")
+                        || (name.startsWith(".") && name.contains(".tmp-"));
+                if (!mine) {
+                    throw new UserError(dir + " already holds " + name + ", which is not part of an " + what
+                            + "; choose a new or empty directory");
+                }
+            }
+        } catch (IOException e) {
+            throw unreachable(dir, e);
+        }
+        delete(dir);
     }
 }

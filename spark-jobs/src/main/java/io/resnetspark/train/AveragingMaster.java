@@ -1,14 +1,12 @@
 package io.resnetspark.train;
 
-import io.resnetspark.data.BatchTransform;
-import io.resnetspark.data.MixedBatch;
-import io.resnetspark.data.MixingLoader;
-import io.resnetspark.data.RemoteStorage;
-import io.resnetspark.executor.GpuBoundLoader;
+import io.resnetspark.data.format.MixedBatch;
+import io.resnetspark.data.remote.MixingLoader;
+import io.resnetspark.spark.GpuBoundLoader;
+import io.resnetspark.train.remote.CountingLoader;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.core.loader.DataSetLoader;
@@ -23,25 +21,16 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
  * batch-norm statistics, round after round ({@link RoundsInOrder}).
  */
 final class AveragingMaster implements Master {
-    private final JavaSparkContext sc;
+    private final Cluster cluster;
     private final SparkComputationGraph net;
     private final RoundsInOrder rounds;
-    private final TrainSettings s;
-    private final int workers;
     private final int batch;
-    private final BatchTransform transform;
-    private final RemoteStorage remote;
 
-    AveragingMaster(JavaSparkContext sc, ComputationGraph graph, TrainSettings s, int workers, int batch,
-                    BatchTransform transform, RemoteStorage remote) {
-        this.sc = sc;
-        this.s = s;
-        this.workers = workers;
+    AveragingMaster(Cluster cluster, ComputationGraph graph, int batch) {
+        this.cluster = cluster;
         this.batch = batch;
-        this.transform = transform;
-        this.remote = remote;
-        this.rounds = new RoundsInOrder(builder(s, workers, batch));
-        this.net = new SparkComputationGraph(sc, graph, rounds);
+        this.rounds = new RoundsInOrder(builder(cluster.settings(), cluster.workers(), batch));
+        this.net = new SparkComputationGraph(cluster.sc(), graph, rounds);
     }
 
     /**
@@ -63,14 +52,15 @@ final class AveragingMaster implements Master {
 
     @Override
     public double fitEpoch(List<String> order, long seed, LongAccumulator steps) {
+        TrainSettings s = cluster.settings();
         Map<String, MixedBatch> plan = new HashMap<>(MixedBatch.perFile(rounds.units(order, batch), s.mixFiles()));
-        Broadcast<Map<String, MixedBatch>> shared = sc.broadcast(plan);
+        Broadcast<Map<String, MixedBatch>> shared = cluster.sc().broadcast(plan);
         try {
-            DataSetLoader loader = new MixingLoader(shared, transform, seed, remote);
+            DataSetLoader loader = new MixingLoader(shared, cluster.transform(), seed, cluster.remote());
             if (s.gpuBinding()) {
                 loader = new GpuBoundLoader(loader);
             }
-            net.fitPaths(sc.parallelize(order, Math.max(1, Math.min(workers, order.size()))),
+            net.fitPaths(cluster.sc().parallelize(order, Math.max(1, Math.min(cluster.workers(), order.size()))),
                     new CountingLoader(loader, steps));
         } finally {
             shared.destroy();

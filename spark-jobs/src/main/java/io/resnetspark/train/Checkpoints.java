@@ -3,6 +3,7 @@ package io.resnetspark.train;
 import io.resnetspark.config.JobConfig;
 import io.resnetspark.model.ModelMetadata;
 import io.resnetspark.model.ModelStore;
+import io.resnetspark.storage.RunLayout;
 import io.resnetspark.storage.Storage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,8 +24,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  */
 public final class Checkpoints {
     private static final Pattern NAME = Pattern.compile("epoch-(\\d+)\\.zip");
-    private static final String BEST = "best.zip";
-    private static final String LAST = "last.zip";
 
     private final Storage storage;
     private final Path run;
@@ -35,7 +34,7 @@ public final class Checkpoints {
     }
 
     public Path dir() {
-        return new Path(run, "checkpoints");
+        return new Path(run, RunLayout.CHECKPOINTS);
     }
 
     public Path epoch(int epoch) {
@@ -43,11 +42,11 @@ public final class Checkpoints {
     }
 
     public Path best() {
-        return new Path(run, BEST);
+        return new Path(run, RunLayout.BEST);
     }
 
     public Path last() {
-        return new Path(run, LAST);
+        return new Path(run, RunLayout.LAST);
     }
 
     /**
@@ -56,8 +55,8 @@ public final class Checkpoints {
      * to zero (val top-1 then differs between the last epochs by noise, and picking by it loses).
      */
     public static String shipped(JobConfig c, String run) {
-        String file = c.getChoice("train.ship", "best", "last").equals("best") ? BEST : LAST;
-        return (run.endsWith("/") ? run : run + "/") + file;
+        String file = c.getChoice("train.ship", "best", "last").equals("best") ? RunLayout.BEST : RunLayout.LAST;
+        return RunLayout.join(run, file);
     }
 
     /** The highest epoch with a checkpoint (temporary files of an interrupted write do not count). */

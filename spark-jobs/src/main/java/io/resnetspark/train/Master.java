@@ -1,7 +1,12 @@
 package io.resnetspark.train;
 
+import io.resnetspark.data.format.BatchTransform;
+import io.resnetspark.model.Normalization;
+import io.resnetspark.storage.RemoteStorage;
 import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.LongAccumulator;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * How an epoch is trained on the cluster ({@code train.master}): {@link AveragingMaster} or
@@ -20,4 +25,27 @@ interface Master {
 
     /** Training steps an epoch of {@code files} minibatch files takes, as {@code steps} counts them. */
     long steps(int files);
+
+    /**
+     * The master {@code train.master} names, training {@code graph} (the driver's network) in place.
+     *
+     * @param slots tasks the cluster runs at once
+     */
+    static Master create(Cluster cluster, ComputationGraph graph, int slots, int batch, Normalization normalization) {
+        return switch (cluster.settings().master()) {
+            case SHARING -> {
+                SharingMaster.checkCluster(cluster.sc(), cluster.workers(), slots);
+                yield new SharingMaster(cluster, graph, BatchTransform.eval(normalization));
+            }
+            case AVERAGING -> new AveragingMaster(cluster, graph, batch);
+        };
+    }
+
+    /**
+     * What either master trains with: the cluster, the settings, how many workers, the training transform
+     * (augmentation and normalization) and the Hadoop settings executors read the files with.
+     */
+    record Cluster(JavaSparkContext sc, TrainSettings settings, int workers, BatchTransform transform,
+                   RemoteStorage remote) {
+    }
 }

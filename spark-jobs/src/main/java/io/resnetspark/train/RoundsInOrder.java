@@ -11,7 +11,7 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
  * averaging rounds at random, while here round r is the r-th run of {@code workers x frequency} files of
  * the order, and each worker's part of it is {@code frequency} consecutive files. The order is already
  * shuffled per epoch on the driver, so nothing is lost in randomness, and the files that
- * {@link io.resnetspark.data.MixedBatch#perFile} groups together are fitted by one worker in one task,
+ * {@link io.resnetspark.data.format.MixedBatch#perFile} groups together are fitted by one worker in one task,
  * which then reads each of them once.
  */
 final class RoundsInOrder extends ParameterAveragingTrainingMaster {

@@ -1,8 +1,7 @@
 package io.resnetspark.train;
 
-import io.resnetspark.config.UserError;
-import io.resnetspark.data.BatchTransform;
-import io.resnetspark.data.RemoteStorage;
+import io.resnetspark.common.UserError;
+import io.resnetspark.data.format.BatchTransform;
 import io.resnetspark.train.remote.AllReduceEpoch;
 import io.resnetspark.train.remote.EpochResult;
 import java.io.ByteArrayOutputStream;
@@ -21,8 +20,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
+import scala.reflect.ClassTag;
 
 /**
  * Gradient sharing as synchronous data-parallel SGD: per epoch one Spark barrier stage of {@code workers}
@@ -37,28 +36,16 @@ import scala.reflect.ClassTag$;
  * score). Averaging exact gradients before one shared updater has none of these problems.
  */
 final class SharingMaster implements Master {
-    private final JavaSparkContext sc;
+    private final Cluster cluster;
     private final ComputationGraph graph;
-    private final TrainSettings s;
-    private final int workers;
-    private final BatchTransform transform;
     private final BatchTransform eval;
-    private final RemoteStorage remote;
     private double probeDifference = Double.NaN;
 
-    /**
-     * @param transform the training transform (augmentation and normalization)
-     * @param eval      normalization only: the probe by which the driver checks the model it receives
-     */
-    SharingMaster(JavaSparkContext sc, ComputationGraph graph, TrainSettings s, int workers, BatchTransform transform,
-                  BatchTransform eval, RemoteStorage remote) {
-        this.sc = sc;
+    /** @param eval normalization only: the probe by which the driver checks the model it receives */
+    SharingMaster(Cluster cluster, ComputationGraph graph, BatchTransform eval) {
+        this.cluster = cluster;
         this.graph = graph;
-        this.s = s;
-        this.workers = workers;
-        this.transform = transform;
         this.eval = eval;
-        this.remote = remote;
     }
 
     /** A barrier stage needs every worker running at once, and Spark refuses it under dynamic allocation. */
@@ -77,12 +64,16 @@ final class SharingMaster implements Master {
 
     @Override
     public double fitEpoch(List<String> order, long seed, LongAccumulator steps) {
+        JavaSparkContext sc = cluster.sc();
+        TrainSettings s = cluster.settings();
+        int workers = cluster.workers();
         Broadcast<byte[]> model = sc.broadcast(serialize(graph));
         Broadcast<String[]> files = sc.broadcast(order.toArray(new String[0]));
         try {
             TrainSettings.Sharing g = s.sharing();
             AllReduceEpoch epoch = new AllReduceEpoch(model, files, new AllReduceEpoch.Settings(s.mixFiles(), seed,
-                    transform, eval, g.prefetch(), g.ports()[0], g.ports()[1], g.timeoutMs(), s.gpuBinding()), remote, steps);
+                    cluster.transform(), eval, g.prefetch(), g.ports()[0], g.ports()[1], g.timeoutMs(),
+                    s.gpuBinding()), cluster.remote(), steps);
             ClassTag<EpochResult> tag = ClassTag$.MODULE$.apply(EpochResult.class);
             RDD<EpochResult> results = sc.parallelize(IntStream.range(0, workers).boxed().toList(), workers).rdd()
                     .barrier().mapPartitions(epoch, false, tag);
@@ -127,7 +118,7 @@ final class SharingMaster implements Master {
     private void checkProbe(String file, float[] workers) {
         float[] driver;
         try {
-            driver = graph.outputSingle(false, AllReduceEpoch.probe(remote.storage(), file, eval)).reshape(-1)
+            driver = graph.outputSingle(false, AllReduceEpoch.probe(cluster.remote().storage(), file, eval)).reshape(-1)
                     .toFloatVector();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -160,6 +151,6 @@ final class SharingMaster implements Master {
 
     @Override
     public long steps(int files) {
-        return (files + workers - 1) / workers;
+        return (files + cluster.workers() - 1) / cluster.workers();
     }
 }

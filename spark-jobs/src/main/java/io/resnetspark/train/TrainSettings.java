@@ -1,7 +1,8 @@
 package io.resnetspark.train;
 
+import io.resnetspark.common.UserError;
 import io.resnetspark.config.JobConfig;
-import io.resnetspark.config.UserError;
+import io.resnetspark.data.format.Augmentation;
 import java.io.Serializable;
 
 /**
@@ -10,7 +11,7 @@ import java.io.Serializable;
  */
 public record TrainSettings(String data, String run, int epochs, boolean resume, int stopAfterEpochs, MasterKind master,
                             long seed, OptimizerSettings optimizer, LrSchedule schedule, boolean linearScaling,
-                            int referenceBatch, int padCrop, double flip, int mixFiles, Averaging averaging,
+                            int referenceBatch, Augmentation augmentation, int mixFiles, Averaging averaging,
                             Sharing sharing, boolean gpuBinding, boolean trackTest) implements Serializable {
 
     public record OptimizerSettings(String name, double lr, double momentum, boolean nesterov, double weightDecay,
@@ -81,8 +82,7 @@ public record TrainSettings(String data, String run, int epochs, boolean resume,
                 opt, schedule,
                 c.getBoolean("train.linear-scaling.enabled"),
                 c.getInt("train.linear-scaling.reference-batch", 1, 1 << 20),
-                c.getInt("train.augmentation.pad-crop", 0, 1024),
-                c.getDouble("train.augmentation.flip", 0, 1),
+                augmentation(c),
                 c.getInt("train.mix-files", 1, 1024),
                 new Averaging(
                         c.getInt("train.averaging.frequency", 1, 1_000_000),
@@ -97,6 +97,26 @@ public record TrainSettings(String data, String run, int epochs, boolean resume,
     /** Workers as configured for the chosen master (0 = Spark's default parallelism). */
     public int configuredWorkers() {
         return master == MasterKind.SHARING ? sharing.workers() : averaging.workers();
+    }
+
+    /** Pad-and-crop or random-resized crop (not both), and the flip. */
+    private static Augmentation augmentation(JobConfig c) {
+        int padCrop = c.getInt("train.augmentation.pad-crop", 0, 1024);
+        double flip = c.getDouble("train.augmentation.flip", 0, 1);
+        double min = c.getDouble("train.augmentation.random-resized-crop.min-scale", 0, 1);
+        double max = c.getDouble("train.augmentation.random-resized-crop.max-scale", 0, 1);
+        if (min == 0) {
+            return new Augmentation(padCrop, flip);
+        }
+        if (padCrop > 0) {
+            throw new UserError("configuration keys 'train.augmentation.pad-crop' and "
+                    + "'train.augmentation.random-resized-crop.min-scale' are alternatives; set only one of them");
+        }
+        if (min > max) {
+            throw new UserError("configuration key 'train.augmentation.random-resized-crop.min-scale' (" + min
+                    + ") must not exceed 'train.augmentation.random-resized-crop.max-scale' (" + max + ")");
+        }
+        return Augmentation.randomResizedCrop(min, max, flip);
     }
 
     private static int[] ports(JobConfig c) {

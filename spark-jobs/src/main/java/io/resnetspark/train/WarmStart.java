@@ -1,6 +1,6 @@
 package io.resnetspark.train;
 
-import io.resnetspark.config.UserError;
+import io.resnetspark.common.UserError;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.Optimization;
 import io.resnetspark.model.ResNetOptions;

@@ -345,7 +345,7 @@ class EvaluateExportTest {
         assertTrue(noSplit[2].contains("split 'val'") && noSplit[2].contains("no minibatch files"), noSplit[2]);
         String[] noData = cli("evaluate", "--model", model, "--data", bucket + "/nothing", "--out", bucket + "/eval/bad2");
         assertEquals("2", noData[0]);
-        assertTrue(noData[2].contains("has no manifest.json"), noData[2]);
+        assertTrue(noData[2].contains("no prepared data at") && noData[2].contains("manifest.json is missing"), noData[2]);
         String[] noModel = cli("evaluate", "--model", bucket + "/none.zip", "--data", data, "--out", bucket + "/eval/bad3");
         assertEquals("2", noModel[0]);
         assertTrue(noModel[2].contains("none.zip does not exist"), noModel[2]);

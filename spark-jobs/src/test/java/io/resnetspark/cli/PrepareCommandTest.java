@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.resnetspark.data.Manifest;
-import io.resnetspark.data.Minibatch;
-import io.resnetspark.data.MinibatchLoader;
-import io.resnetspark.data.BatchTransform;
 import io.resnetspark.data.PreparedData;
 import io.resnetspark.data.TestImageFiles;
+import io.resnetspark.data.format.BatchTransform;
+import io.resnetspark.data.format.Minibatch;
+import io.resnetspark.data.remote.MinibatchLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

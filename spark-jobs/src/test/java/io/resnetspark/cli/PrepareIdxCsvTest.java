@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.resnetspark.data.KnownDatasets;
 import io.resnetspark.data.Manifest;
-import io.resnetspark.data.Minibatch;
 import io.resnetspark.data.PreparedData;
+import io.resnetspark.data.format.Minibatch;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.resnetspark.data.format.Minibatch;
 import io.resnetspark.testing.Cli;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;

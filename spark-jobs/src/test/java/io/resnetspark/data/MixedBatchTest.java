@@ -3,6 +3,9 @@ package io.resnetspark.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.resnetspark.data.format.Minibatch;
+import io.resnetspark.data.format.MixedBatch;
+import io.resnetspark.data.remote.GroupMixer;
 import io.resnetspark.storage.Storage;
 import io.resnetspark.testing.SyntheticData;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.resnetspark.data;
 
+import io.resnetspark.data.format.Minibatch;
 import io.resnetspark.model.ModelStore;
 import java.io.IOException;
 import java.io.InputStream;

@@ -18,7 +18,7 @@ public final class TestImages {
     }
 
     /** RGB image whose pixel (x, y) is (r0 + x, g0 + y, b) clamped, so position is visible in the values. */
-    static BufferedImage rgb(int w, int h, int r0, int g0, int b) {
+    public static BufferedImage rgb(int w, int h, int r0, int g0, int b) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -28,7 +28,7 @@ public final class TestImages {
         return img;
     }
 
-    static BufferedImage solid(int w, int h, int rgb) {
+    public static BufferedImage solid(int w, int h, int rgb) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -38,7 +38,7 @@ public final class TestImages {
         return img;
     }
 
-    static BufferedImage gray(int w, int h, int v0) {
+    public static BufferedImage gray(int w, int h, int v0) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -48,7 +48,7 @@ public final class TestImages {
         return img;
     }
 
-    static BufferedImage rgba(int w, int h, int r, int g, int b, int alpha) {
+    public static BufferedImage rgba(int w, int h, int r, int g, int b, int alpha) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -59,7 +59,7 @@ public final class TestImages {
     }
 
     /** Palette image: left half color A, right half color B. */
-    static BufferedImage palette(int w, int h, int rgbA, int rgbB) {
+    public static BufferedImage palette(int w, int h, int rgbA, int rgbB) {
         byte[] r = {(byte) (rgbA >> 16), (byte) (rgbB >> 16)};
         byte[] g = {(byte) (rgbA >> 8), (byte) (rgbB >> 8)};
         byte[] b = {(byte) rgbA, (byte) rgbB};
@@ -72,7 +72,7 @@ public final class TestImages {
         return img;
     }
 
-    static byte[] encode(BufferedImage img, String format) {
+    public static byte[] encode(BufferedImage img, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             if (!ImageIO.write(img, format, out)) {
@@ -84,18 +84,18 @@ public final class TestImages {
         return out.toByteArray();
     }
 
-    static void write(Path file, BufferedImage img, String format) throws IOException {
+    public static void write(Path file, BufferedImage img, String format) throws IOException {
         Files.createDirectories(file.getParent());
         Files.write(file, encode(img, format));
     }
 
-    static void write(Path file, byte[] bytes) throws IOException {
+    public static void write(Path file, byte[] bytes) throws IOException {
         Files.createDirectories(file.getParent());
         Files.write(file, bytes);
     }
 
     /** A valid small PNG whose header claims w x h (the pixel data is that of a 1x1 image). */
-    static byte[] pngClaiming(int w, int h) {
+    public static byte[] pngClaiming(int w, int h) {
         byte[] png = encode(gray(1, 1, 0), "png");
         // signature (8) + length (4) + "IHDR" (4): width and height follow
         ByteBuffer bb = ByteBuffer.wrap(png);
@@ -107,7 +107,7 @@ public final class TestImages {
         return png;
     }
 
-    static byte[] truncated(byte[] file, double keep) {
+    public static byte[] truncated(byte[] file, double keep) {
         return Arrays.copyOf(file, (int) (file.length * keep));
     }
 }

@@ -2,7 +2,7 @@ package io.resnetspark.eval;
 
 import io.resnetspark.config.JobConfig;
 import io.resnetspark.data.Manifest;
-import io.resnetspark.data.Minibatch;
+import io.resnetspark.data.format.Minibatch;
 import io.resnetspark.model.ModelMetadata;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.Normalization;

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.resnetspark.executor.Prediction;
+import io.resnetspark.eval.remote.Tally;
+import io.resnetspark.scoring.Prediction;
 import io.resnetspark.storage.Storage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class ReportHtmlTest {
         List<String> classes = List.of("<script>alert(1)</script>", "a & b", "plain", "q\"uote");
         Storage storage = new Storage(new Configuration());
         SyntheticRun.writeRun(storage, dir.resolve("run").toString());
-        TrainingRun run = TrainingRun.parse("file:/run", Files.readString(dir.resolve("run/metrics.jsonl")));
+        TrainingRun run = TrainingRun.read(storage, new org.apache.hadoop.fs.Path(dir.resolve("run").toUri()), "file:/run");
         String html = ReportHtml.render(report(classes, 400, 0.8), run, List.of(0.90, 0.92, 0.94));
 
         assertFalse(html.contains("<script>"), "class names must not become markup");

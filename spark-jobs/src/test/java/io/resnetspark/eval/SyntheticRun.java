@@ -1,8 +1,8 @@
 package io.resnetspark.eval;
 
-import io.resnetspark.data.BatchTransform;
 import io.resnetspark.data.Manifest;
-import io.resnetspark.data.Minibatch;
+import io.resnetspark.data.format.BatchTransform;
+import io.resnetspark.data.format.Minibatch;
 import io.resnetspark.model.ModelMetadata;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.Normalization;
@@ -163,6 +163,6 @@ public final class SyntheticRun {
                     + "\"val_top5\":1.0,\"images_per_sec\":100.0,\"lr\":0.003,\"epoch_seconds\":10.0,"
                     + "\"elapsed_seconds\":%.1f}\n", e + 1, 1.0 / (e + 1), top1[e], 10.0 * (e + 1)));
         }
-        storage.writeString(new Path(run + "/" + TrainingRun.METRICS), sb.toString());
+        storage.writeString(new Path(run + "/" + io.resnetspark.storage.MetricsLog.FILE), sb.toString());
     }
 }

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.resnetspark.executor.Prediction;
+import io.resnetspark.eval.remote.Tally;
+import io.resnetspark.scoring.Prediction;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

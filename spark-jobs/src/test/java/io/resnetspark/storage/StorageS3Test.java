@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.resnetspark.config.UserError;
+import io.resnetspark.common.UserError;
 import io.resnetspark.testing.S3Server;
 import java.util.List;
 import java.util.Random;

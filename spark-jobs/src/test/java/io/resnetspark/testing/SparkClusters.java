@@ -1,6 +1,6 @@
 package io.resnetspark.testing;
 
-import io.resnetspark.bench.LocalCluster;
+import io.resnetspark.spark.LocalCluster;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.resnetspark.testing;
 
 import io.resnetspark.data.Manifest;
-import io.resnetspark.data.Minibatch;
+import io.resnetspark.data.format.Minibatch;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.Normalization;
 import java.io.IOException;

@@ -4,16 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.resnetspark.data.Augmentation;
-import io.resnetspark.data.BatchTransform;
-import io.resnetspark.data.Minibatch;
-import io.resnetspark.data.RemoteStorage;
+import io.resnetspark.data.format.Augmentation;
+import io.resnetspark.data.format.BatchTransform;
+import io.resnetspark.data.format.Minibatch;
 import io.resnetspark.model.ModelMetadata;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.Normalization;
 import io.resnetspark.model.Optimization;
 import io.resnetspark.model.ResNetBuilder;
 import io.resnetspark.model.ResNetOptions;
+import io.resnetspark.storage.RemoteStorage;
 import io.resnetspark.storage.Storage;
 import io.resnetspark.testing.SyntheticData;
 import io.resnetspark.train.remote.AllReduceEpoch;
@@ -65,8 +65,8 @@ class SharingMasterTest {
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             ComputationGraph graph = ResNetBuilder.build(o, Optimization.defaults());
             RemoteStorage remote = new RemoteStorage(Map.of());
-            SharingMaster master = new SharingMaster(sc, graph, s, 2, new BatchTransform(norm, Augmentation.none()),
-                    BatchTransform.eval(norm), remote);
+            SharingMaster master = new SharingMaster(new Master.Cluster(sc, s, 2,
+                    new BatchTransform(norm, Augmentation.none()), remote), graph, BatchTransform.eval(norm));
             assertEquals(3, master.steps(files.size()), "6 files over 2 workers");
             double first = 0;
             double last = 0;

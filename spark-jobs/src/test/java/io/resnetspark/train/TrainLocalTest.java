@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.resnetspark.data.BatchTransform;
-import io.resnetspark.data.MinibatchLoader;
+import io.resnetspark.data.format.BatchTransform;
+import io.resnetspark.data.remote.MinibatchLoader;
 import io.resnetspark.model.ModelMetadata;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.Normalization;

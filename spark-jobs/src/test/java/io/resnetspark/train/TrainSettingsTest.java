@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.resnetspark.common.UserError;
 import io.resnetspark.config.JobConfig;
-import io.resnetspark.config.UserError;
+import io.resnetspark.data.format.Augmentation;
+import io.resnetspark.data.format.BatchTransform;
+import io.resnetspark.model.Normalization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Nesterovs;
@@ -124,5 +126,28 @@ class TrainSettingsTest {
         UserError e = assertThrows(UserError.class,
                 () -> Checkpoints.shipped(JobConfig.load(null, List.of("train.ship=newest"), Map.of()), "/r"));
         assertTrue(e.getMessage().contains("'train.ship'") && e.getMessage().contains("best, last"), e.getMessage());
+    }
+
+    @Test
+    void randomResizedCropComesFromTheConfigAndChangesTheCrops() {
+        Augmentation a = settings("train.augmentation.random-resized-crop.min-scale=0.08",
+                "train.augmentation.flip=0.5").augmentation();
+        assertEquals(0.08, a.cropMinScale(), 0);
+        assertEquals(1.0, a.cropMaxScale(), 0);
+        byte[] ramp = new byte[16 * 16];
+        for (int i = 0; i < ramp.length; i++) {
+            ramp[i] = (byte) (i % 16 * 16 + i / 16);
+        }
+        Normalization norm = new Normalization(new double[] {0.5}, new double[] {0.25});
+        float[] plain = BatchTransform.eval(norm).transform(ramp, 1, 1, 16, 16, new java.util.Random(1));
+        float[] first = new BatchTransform(norm, a).transform(ramp, 1, 1, 16, 16, new java.util.Random(1));
+        float[] second = new BatchTransform(norm, a).transform(ramp, 1, 1, 16, 16, new java.util.Random(2));
+        assertFalse(java.util.Arrays.equals(plain, first), "a crop is not the image");
+        assertFalse(java.util.Arrays.equals(first, second), "each draw crops another box");
+        assertEquals(0, settings().augmentation().cropMinScale(), 0, "off by default");
+        assertTrue(error("train.augmentation.random-resized-crop.min-scale=0.5", "train.augmentation.pad-crop=4")
+                .contains("alternatives"));
+        assertTrue(error("train.augmentation.random-resized-crop.min-scale=0.5",
+                "train.augmentation.random-resized-crop.max-scale=0.2").contains("must not exceed"));
     }
 }

@@ -1,8 +1,8 @@
 package io.resnetspark.train;
 
-import io.resnetspark.data.Augmentation;
-import io.resnetspark.data.BatchTransform;
-import io.resnetspark.data.Minibatch;
+import io.resnetspark.data.format.Augmentation;
+import io.resnetspark.data.format.BatchTransform;
+import io.resnetspark.data.format.Minibatch;
 import io.resnetspark.model.Normalization;
 import io.resnetspark.model.Optimization;
 import io.resnetspark.model.ResNetBuilder;

@@ -1,11 +1,11 @@
 package io.resnetspark.train.remote;
 
-import io.resnetspark.data.BatchTransform;
-import io.resnetspark.data.GroupMixer;
-import io.resnetspark.data.MixedBatch;
-import io.resnetspark.data.RemoteStorage;
-import io.resnetspark.executor.GpuBinding;
+import io.resnetspark.data.format.BatchTransform;
+import io.resnetspark.data.format.MixedBatch;
+import io.resnetspark.data.remote.GroupMixer;
 import io.resnetspark.model.OneDnn;
+import io.resnetspark.spark.GpuBinding;
+import io.resnetspark.storage.RemoteStorage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.BindException;
@@ -142,9 +142,9 @@ public final class AllReduceEpoch
     /** The probe input: the first images of {@code file}, normalized as for evaluation. */
     public static INDArray probe(io.resnetspark.storage.Storage storage, String file, BatchTransform eval)
             throws IOException {
-        io.resnetspark.data.Minibatch m;
+        io.resnetspark.data.format.Minibatch m;
         try (java.io.InputStream in = storage.open(io.resnetspark.storage.Storage.path(file))) {
-            m = io.resnetspark.data.Minibatch.read(in, file);
+            m = io.resnetspark.data.format.Minibatch.read(in, file);
         }
         int n = Math.min(PROBE_IMAGES, m.n());
         byte[] px = Arrays.copyOf(m.pixels(), n * m.imageBytes());

@@ -1,9 +1,9 @@
 package io.resnetspark.train.remote;
 
-import io.resnetspark.data.BatchTransform;
-import io.resnetspark.data.GroupMixer;
-import io.resnetspark.data.Minibatch;
-import io.resnetspark.data.MixedBatch;
+import io.resnetspark.data.format.BatchTransform;
+import io.resnetspark.data.format.Minibatch;
+import io.resnetspark.data.format.MixedBatch;
+import io.resnetspark.data.remote.GroupMixer;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;

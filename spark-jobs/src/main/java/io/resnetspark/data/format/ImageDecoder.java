@@ -1,0 +1,207 @@
+package io.resnetspark.data.format;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Decodes one image file with javax.imageio (JPEG, PNG, BMP, GIF; no native code) into uint8
+ * planes: one plane for grayscale sources, R, G, B otherwise. Refuses, with a reason, empty files,
+ * non-images, images above the pixel limit (checked from the header before any pixel is decoded) and
+ * files the decoder reports as damaged (a truncated JPEG decodes "successfully" with a warning, so
+ * warnings count as damage).
+ */
+public final class ImageDecoder {
+    static {
+        // decode from memory; the default would spill every stream to a temp file
+        ImageIO.setUseCache(false);
+    }
+
+    private ImageDecoder() {
+    }
+
+    /** Uint8 planes of one image at its own size. */
+    public record Planes(byte[][] planes, int width, int height) {
+        public boolean gray() {
+            return planes.length == 1;
+        }
+    }
+
+    public static Planes decode(byte[] bytes, long maxPixels) throws BadInputException {
+        if (bytes.length == 0) {
+            throw new BadInputException("empty file");
+        }
+        BufferedImage img = read(bytes, maxPixels);
+        return planes(img);
+    }
+
+    /** Width and height from the header alone. */
+    public static int[] size(byte[] bytes) throws BadInputException {
+        if (bytes.length == 0) {
+            throw new BadInputException("empty file");
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new BadInputException("not an image in a supported format (JPEG, PNG, BMP, GIF)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return new int[] {reader.getWidth(0), reader.getHeight(0)};
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new BadInputException("cannot read the image header: " + reason(e));
+        }
+    }
+
+    static BufferedImage read(byte[] bytes, long maxPixels) throws BadInputException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new BadInputException("not an image in a supported format (JPEG, PNG, BMP, GIF)");
+            }
+            ImageReader reader = readers.next();
+            String format = reader.getFormatName().toUpperCase(Locale.ROOT);
+            try {
+                reader.setInput(in, true, true);
+                long w = reader.getWidth(0);
+                long h = reader.getHeight(0);
+                if (w <= 0 || h <= 0) {
+                    throw new BadInputException(format + " header gives an empty image (" + w + "x" + h + ")");
+                }
+                if (w * h > maxPixels) {
+                    throw new BadInputException(String.format(Locale.ROOT,
+                            "%s image is %dx%d = %.1f megapixels, above the limit of %.1f (prepare.max-pixels)",
+                            format, w, h, w * h / 1e6, maxPixels / 1e6));
+                }
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                BufferedImage img = reader.read(0);
+                if (!warnings.isEmpty()) {
+                    throw new BadInputException("damaged " + format + " file: " + warnings.get(0));
+                }
+                return img;
+            } catch (IOException | RuntimeException e) {
+                throw new BadInputException("cannot decode " + format + " file: " + reason(e));
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            throw new BadInputException("cannot read the file: " + reason(e));
+        }
+    }
+
+    private static String reason(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t && t.getMessage() == null) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        if (t.getCause() != null && t.getCause().getMessage() != null && !m.contains(t.getCause().getMessage())) {
+            m += " (" + t.getCause().getMessage() + ")";
+        }
+        return m;
+    }
+
+    private static Planes direct(Raster raster, int channels, int w, int h) {
+        ComponentSampleModel sm = (ComponentSampleModel) raster.getSampleModel();
+        DataBufferByte db = (DataBufferByte) raster.getDataBuffer();
+        byte[] data = db.getData();
+        int stride = sm.getPixelStride();
+        int scan = sm.getScanlineStride();
+        int[] offsets = sm.getBandOffsets();
+        int[] banks = sm.getBankIndices();
+        int base = db.getOffset() - raster.getSampleModelTranslateY() * scan
+                - raster.getSampleModelTranslateX() * stride;
+        byte[][] planes = new byte[channels][w * h];
+        for (int c = 0; c < channels; c++) {
+            byte[] bank = banks[c] == 0 ? data : db.getData(banks[c]);
+            byte[] plane = planes[c];
+            for (int y = 0; y < h; y++) {
+                int src = base + y * scan + offsets[c];
+                int o = y * w;
+                for (int x = 0; x < w; x++, src += stride) {
+                    plane[o + x] = bank[src];
+                }
+            }
+        }
+        return new Planes(planes, w, h);
+    }
+
+    /**
+     * Grayscale sources keep their one channel (raw samples, not through the color model, which would
+     * treat Java's linear gray as needing gamma); palette, RGB and RGBA become R, G, B, dropping alpha
+     * as PIL's convert("RGB") does.
+     */
+    static Planes planes(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        Raster raster = img.getRaster();
+        var cm = img.getColorModel();
+        int type = cm.getColorSpace().getType();
+        boolean component = cm instanceof ComponentColorModel;
+        if (component && (type == ColorSpace.TYPE_GRAY || cm.getColorSpace().isCS_sRGB())
+                && raster.getDataBuffer() instanceof DataBufferByte
+                && raster.getSampleModel() instanceof ComponentSampleModel) {
+            // the common case (8-bit JPEG, PNG, BMP): read the decoder's bytes directly
+            return direct(raster, type == ColorSpace.TYPE_GRAY ? 1 : 3, w, h);
+        }
+        if (component && type == ColorSpace.TYPE_GRAY) {
+            int shift = Math.max(0, cm.getComponentSize(0) - 8);
+            byte[] g = new byte[w * h];
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) {
+                    g[y * w + x] = (byte) (row[x] >> shift);
+                }
+            }
+            return new Planes(new byte[][] {g}, w, h);
+        }
+        byte[] r = new byte[w * h];
+        byte[] gr = new byte[w * h];
+        byte[] b = new byte[w * h];
+        if (cm instanceof ComponentColorModel && cm.getColorSpace().isCS_sRGB() && raster.getNumBands() >= 3) {
+            int bands = raster.getNumBands();
+            int shift = Math.max(0, cm.getComponentSize(0) - 8);
+            int[] row = new int[w * bands];
+            for (int y = 0; y < h; y++) {
+                raster.getPixels(0, y, w, 1, row);
+                int o = y * w;
+                for (int x = 0, k = 0; x < w; x++, k += bands) {
+                    r[o + x] = (byte) (row[k] >> shift);
+                    gr[o + x] = (byte) (row[k + 1] >> shift);
+                    b[o + x] = (byte) (row[k + 2] >> shift);
+                }
+            }
+        } else {
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                img.getRGB(0, y, w, 1, row, 0, w);
+                int o = y * w;
+                for (int x = 0; x < w; x++) {
+                    int p = row[x];
+                    r[o + x] = (byte) (p >> 16);
+                    gr[o + x] = (byte) (p >> 8);
+                    b[o + x] = (byte) p;
+                }
+            }
+        }
+        return new Planes(new byte[][] {r, gr, b}, w, h);
+    }
+}

@@ -1,0 +1,56 @@
+package io.resnetspark.data.format;
+
+import java.io.Serializable;
+
+/**
+ * One input as the driver lists it: its position in the fixed order, its name relative to the source
+ * (what the minibatch records and the manifest lists), split and label, and either a file to decode
+ * or the raw grayscale pixels of an idx/csv record. A plain class rather than a record because Spark
+ * ships it with Kryo, which cannot set record fields.
+ */
+public class PrepareItem implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public int index;
+    public String name;
+    public String split;
+    /** -1 when the input belongs to no class (skipped at listing time). */
+    public int label;
+    /** Set when the listing already knows the input cannot be used. */
+    public String reason;
+    /** Raw grayscale pixels (idx, csv), else null and {@link #name} is a file under the source. */
+    public byte[] raw;
+    public int rawWidth;
+    public int rawHeight;
+
+    public PrepareItem() {
+    }
+
+    public static PrepareItem file(String name, String split, int label) {
+        PrepareItem i = new PrepareItem();
+        i.name = name;
+        i.split = split;
+        i.label = label;
+        return i;
+    }
+
+    public static PrepareItem raw(String name, String split, int label, byte[] raw, int w, int h) {
+        PrepareItem i = file(name, split, label);
+        i.raw = raw;
+        i.rawWidth = w;
+        i.rawHeight = h;
+        return i;
+    }
+
+    public static PrepareItem skipped(String name, String split, int label, String reason) {
+        PrepareItem i = file(name, split, label);
+        i.reason = reason;
+        return i;
+    }
+
+    /** The file of an item listed under {@code root}; built from parts so that ':' or '#' in names survive. */
+    public static org.apache.hadoop.fs.Path file(String root, String name) {
+        return new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(root),
+                new org.apache.hadoop.fs.Path(null, null, name));
+    }
+}
