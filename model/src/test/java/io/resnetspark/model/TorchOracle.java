@@ -30,6 +30,11 @@ final class TorchOracle {
 
     /** The tensors the script writes for {@code oracleCase}, by name, as float arrays in their torch shapes. */
     static Map<String, INDArray> run(String oracleCase, Path workDir) throws IOException, InterruptedException {
+        return run(PYTHON, oracleCase, workDir);
+    }
+
+    static Map<String, INDArray> run(String python, String oracleCase, Path workDir)
+            throws IOException, InterruptedException {
         Path script = workDir.resolve(SCRIPT);
         try (InputStream in = TorchOracle.class.getResourceAsStream(SCRIPT)) {
             if (in == null) {
@@ -41,10 +46,10 @@ final class TorchOracle {
         Path log = workDir.resolve(oracleCase + ".log");
         Process p;
         try {
-            p = new ProcessBuilder(PYTHON, script.toString(), out.toString(), oracleCase)
+            p = new ProcessBuilder(python, script.toString(), out.toString(), oracleCase)
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
-            throw new AssertionError("cannot start " + PYTHON + " for the PyTorch reference (" + e.getMessage()
+            throw new AssertionError("cannot start " + python + " for the PyTorch reference (" + e.getMessage()
                     + "); install it with: apt-get install python3 python3-torch python3-torchvision", e);
         }
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
@@ -54,7 +59,7 @@ final class TorchOracle {
         if (p.exitValue() != 0) {
             String output = Files.readString(log);
             String hint = output.contains("No module named 'torch")
-                    ? "python3-torch / python3-torchvision are not installed for " + PYTHON
+                    ? "python3-torch / python3-torchvision are not installed for " + python
                     + "; install them with: apt-get install python3-torch python3-torchvision\n" : "";
             throw new AssertionError(hint + SCRIPT + " " + oracleCase + " failed with exit code " + p.exitValue()
                     + ":\n" + output);

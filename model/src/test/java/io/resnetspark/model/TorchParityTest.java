@@ -2,9 +2,11 @@ package io.resnetspark.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.resnetspark.model.layers.GroupedConvolution;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -45,6 +47,20 @@ class TorchParityTest {
         assertArrayEquals(expected.shape(), actual.shape(), "shapes");
         double scale = Math.max(1e-12, expected.amaxNumber().doubleValue());
         return expected.sub(actual).amaxNumber().doubleValue() / scale;
+    }
+
+    /** CI installs python3-torch; where it is missing the parity tests fail and say how to install it. */
+    @Test
+    void missingTorchFailsWithTheInstallCommand() throws Exception {
+        Path fake = dir.resolve("python-without-torch");
+        Files.writeString(fake, "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'torch'\"\nexit 1\n");
+        assertTrue(fake.toFile().setExecutable(true));
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> TorchOracle.run(fake.toString(), "grouped_conv", dir));
+        assertTrue(e.getMessage().contains("apt-get install python3-torch python3-torchvision"), e.getMessage());
+        AssertionError none = assertThrows(AssertionError.class,
+                () -> TorchOracle.run(dir.resolve("no-such-python").toString(), "grouped_conv", dir));
+        assertTrue(none.getMessage().contains("apt-get install"), none.getMessage());
     }
 
     @Test

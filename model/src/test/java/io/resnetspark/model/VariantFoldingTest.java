@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.resnetspark.model.layers.GroupedConvolution;
 import java.util.Arrays;
+import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.junit.jupiter.api.Test;
@@ -26,8 +27,8 @@ class VariantFoldingTest {
 
         Nd4j.getRandom().setSeed(4);
         INDArray x = Nd4j.randn(DataType.FLOAT, 3, channels, size, size);
-        INDArray a = g.output(java.util.List.of(ResNetBuilder.FEATURES), false, new INDArray[] {x}, null)[0];
-        INDArray b = f.graph().output(java.util.List.of(ResNetBuilder.FEATURES), false, new INDArray[] {x}, null)[0];
+        INDArray a = g.output(List.of(ResNetBuilder.FEATURES), false, new INDArray[] {x}, null)[0];
+        INDArray b = f.graph().output(List.of(ResNetBuilder.FEATURES), false, new INDArray[] {x}, null)[0];
         assertFalse(a.isNaN().any() || a.isInfinite().any());
         assertTrue(a.stdNumber().doubleValue() > 1e-3, "features are not constant");
         double rel = a.sub(b).amaxNumber().doubleValue() / a.amaxNumber().doubleValue();

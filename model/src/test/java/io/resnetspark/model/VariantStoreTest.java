@@ -17,12 +17,15 @@ import java.util.stream.Stream;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * Each block kind survives ModelStore's save and load with its updater state: the custom layer and
@@ -76,20 +79,20 @@ class VariantStoreTest {
         assertTrue(g.params().equalsWithEps(back.graph().params(), 1e-6), "same step after the reload");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void transferLearningFreezesAGroupedBackbone() throws Exception {
         ResNetOptions o = TinyRows.options(TinyRows.RESNEXT, 1, 16, 2);
         ModelStore.Loaded m = new ModelStore.Loaded(TinyRows.build(TinyRows.RESNEXT, o),
                 ModelMetadata.of(o, List.of("left", "right"), Normalization.imagenet()));
         ModelStore.Loaded t = Transfer.newHead(m, List.of("a", "b", "c"), true,
-                new org.nd4j.linalg.learning.config.Adam(1e-2));
+                new Adam(1e-2));
         INDArray grouped = t.graph().getLayer("layer2_0_conv2").params().dup();
         INDArray x = Nd4j.rand(new int[] {6, 1, 16, 16});
         INDArray y = Nd4j.zeros(6, 3);
         for (int i = 0; i < 6; i++) {
             y.putScalar(i, i % 3, 1);
         }
-        t.graph().fit(new org.nd4j.linalg.dataset.DataSet(x, y));
+        t.graph().fit(new DataSet(x, y));
         assertEquals(grouped, t.graph().getLayer("layer2_0_conv2").params(), "the frozen grouped layer did not move");
         assertEquals(3, t.graph().outputSingle(x).size(1));
         File f = dir.resolve("transfer.zip").toFile();

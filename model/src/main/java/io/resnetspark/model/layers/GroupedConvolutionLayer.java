@@ -34,6 +34,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>The columns are computed again in the backward pass rather than kept from the forward pass: kept,
  * they would be 9x the input of every grouped layer for the whole step (about 1.6 GB for ResNeXt-50 at
  * batch 16, 224 px).
+ *
+ * <p>Where it stands (GroupedConvolutionBenchmark, one thread, batch 8, ResNeXt-50's 3x3 shapes with 32
+ * groups, forward + backward): 0.87x the speed of a dense oneDNN convolution of the same shape at 56x56,
+ * where copying patches in and out (im2col, col2im) dominates, and 1.5x, 2.6x and 4.3x its speed at
+ * 28, 14 and 7 pixels. That is also why a convolution with one group stays DL4J's own layer.
  */
 public class GroupedConvolutionLayer extends BaseLayer<GroupedConvolution> {
 

@@ -66,8 +66,6 @@ class GradientCheckTest {
         }
         return GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g).inputs(new INDArray[] {x})
                 .labels(new INDArray[] {y}).epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)
-                // a random 60 entries of each parameter array: every array still checked, in a third of the time
-                .subset(true).maxPerParam(60)
                 .print(GradientCheckUtil.PrintMode.FAILURES_ONLY).exitOnFirstError(false));
     }
 
