@@ -1,11 +1,13 @@
 package io.resnetspark.model;
 
+import io.resnetspark.model.layers.GroupedConvolution;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
@@ -20,9 +22,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * An inference copy of a trained network in which every convolution followed only by a batch norm
- * becomes one convolution with a bias: {@code W' = W * gamma / sqrt(var + eps)} per output channel and
- * {@code b' = beta + (b - mean) * gamma / sqrt(var + eps)}. With running statistics BN is an affine map,
+ * An inference copy of a trained network in which every convolution (grouped ones included) followed
+ * only by a batch norm becomes one convolution with a bias: {@code W' = W * gamma / sqrt(var + eps)} per
+ * output channel and {@code b' = beta + (b - mean) * gamma / sqrt(var + eps)}. With running statistics BN is an affine map,
  * so the outputs are the same up to float rounding, and a ResNet saves one pass over every activation
  * map. The copy cannot be trained (batch statistics are gone); the original is left untouched.
  */
@@ -56,21 +58,20 @@ public final class BatchNormFolding {
             }
             String conv = in.get(0);
             GraphVertex cv = vertices.get(conv);
-            // exactly ConvolutionLayer: depthwise/separable/deconvolution keep their weights in other shapes
-            if (cv == null || layerOf(cv) == null || layerOf(cv).getClass() != ConvolutionLayer.class
+            if (cv == null || !foldable(layerOf(cv), bnConf)
                     || ((LayerVertex) e.getValue()).getPreProcessor() != null
                     || !List.of(bn).equals(consumers.get(conv)) || conf.getNetworkOutputs().contains(conv)) {
-                continue;
-            }
-            ConvolutionLayer convConf = (ConvolutionLayer) layerOf(cv);
-            if (!(convConf.getActivationFn() instanceof ActivationIdentity)
-                    || convConf.getCnn2dDataFormat() != bnConf.getCnn2DFormat()) {
                 continue;
             }
             bnIntoConv.put(bn, conv);
         }
         for (Map.Entry<String, String> f : bnIntoConv.entrySet()) {
-            ((ConvolutionLayer) layerOf(vertices.get(f.getValue()))).setHasBias(true);
+            org.deeplearning4j.nn.conf.layers.Layer convConf = layerOf(vertices.get(f.getValue()));
+            if (convConf instanceof GroupedConvolution grouped) {
+                grouped.setHasBias(true);
+            } else {
+                ((ConvolutionLayer) convConf).setHasBias(true);
+            }
             vertices.remove(f.getKey());
             inputs.remove(f.getKey());
         }
@@ -100,6 +101,20 @@ public final class BatchNormFolding {
             }
         }
         return new Folded(folded, bnIntoConv);
+    }
+
+    /**
+     * Exactly ConvolutionLayer (depthwise/separable/deconvolution keep their weights in other shapes) or the
+     * grouped convolution, whose W [out, in/groups, kH, kW] also has one row of weights per output channel,
+     * so the same per-row scaling folds it. Neither may have an activation, and the layouts must agree.
+     */
+    private static boolean foldable(org.deeplearning4j.nn.conf.layers.Layer conv, BatchNormalization bnConf) {
+        if (conv instanceof GroupedConvolution) {
+            return bnConf.getCnn2DFormat() == CNN2DFormat.NCHW;
+        }
+        return conv != null && conv.getClass() == ConvolutionLayer.class
+                && ((ConvolutionLayer) conv).getActivationFn() instanceof ActivationIdentity
+                && ((ConvolutionLayer) conv).getCnn2dDataFormat() == bnConf.getCnn2DFormat();
     }
 
     private static void foldInto(Layer target, Layer conv, Layer bn) {

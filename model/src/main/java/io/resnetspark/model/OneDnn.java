@@ -11,6 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * oneDNN on the CPU backend: DL4J ships its layer helpers switched off, and M2.1's check for them is
  * broken (see {@link org.nd4j.nativeblas.Nd4jCpu}). {@link #enable()} must run before a network is
  * initialised; {@link #coverage(ComputationGraph)} tells whether every conv/BN/pool layer got a helper.
+ * Grouped convolutions (ResNeXt's 3x3s) are not counted: DL4J has no helper for them, and
+ * {@link io.resnetspark.model.layers.GroupedConvolutionLayer} runs as plain ND4J ops by design.
  */
 public final class OneDnn {
     static final String HELPERS_DISABLE = "org.eclipse.deeplearning4j.helpers.disable";

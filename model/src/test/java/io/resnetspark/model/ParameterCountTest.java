@@ -26,6 +26,29 @@ class ParameterCountTest {
         assertEquals(g.numParams(), s.allParams(), "all parameters are DL4J's numParams");
     }
 
+    /**
+     * The variants' trainable counts for 1000 classes: torchvision's ResNeXt and Wide ResNet, timm's
+     * SE-ResNets (SE reduction 16, 1x1 convs with bias), the Res2Net paper's 26w x 4s networks.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "resnext50_32x4d, 25028904",
+        "resnext101_32x8d, 88791336",
+        "resnext101_64x4d, 83455272",
+        "wide_resnet50_2, 68883240",
+        "wide_resnet101_2, 126886696",
+        "seresnet50, 28088024",
+        "seresnet101, 49326872",
+        "res2net50_26w_4s, 25699120",
+        "res2net101_26w_4s, 45206688"})
+    void variantTrainableCounts(String model, long trainable) {
+        ResNetOptions o = ResNetOptions.builder(model).classes(1000).build();
+        ComputationGraph g = ResNetBuilder.build(o, Optimization.defaults());
+        ModelSummary s = ModelSummary.of(g, o);
+        assertEquals(trainable, s.trainableParams(), model + " trainable");
+        assertEquals(g.numParams(), s.allParams(), "all parameters are DL4J's numParams");
+    }
+
     /** The paper's CIFAR ResNet-20 with option A has 0.27M parameters (269,722 for 10 classes). */
     @ParameterizedTest
     @CsvSource({"resnet20, 269722", "resnet56, 853018", "resnet110, 1727962"})
