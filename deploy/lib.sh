@@ -5,13 +5,19 @@ RS_TARGET="$RS_ROOT/spark-jobs/target"
 RS_CACHE="${RESNET_SPARK_CACHE:-$HOME/.cache/resnet-spark}"
 RS_JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
+# Maven as the scripts run it: batch mode, no colour, and no terminal reset codes either (Debian's Maven 3.8
+# prints ESC[0m on exit even with -B and -q unless jansi.noreset is set).
+rs_mvn() {
+  MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true -Dstyle.color=never" mvn -B --no-transfer-progress "$@"
+}
+
 # The shaded application jar; built on first use.
 rs_jar() {
   local jar
   jar=$(ls "$RS_TARGET"/resnet-spark-jobs-*-shaded.jar 2>/dev/null | head -n 1 || true)
   if [[ -z "$jar" || ! -f "$RS_TARGET/provided-classpath.txt" ]]; then
     echo "resnet-spark: building the application jar (first run only; takes a few minutes)..." >&2
-    (cd "$RS_ROOT" && mvn -q package -DskipTests) >&2
+    (cd "$RS_ROOT" && rs_mvn -q package -DskipTests) >&2
     jar=$(ls "$RS_TARGET"/resnet-spark-jobs-*-shaded.jar | head -n 1)
   fi
   echo "$jar"

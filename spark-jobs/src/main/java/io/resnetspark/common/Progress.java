@@ -52,8 +52,25 @@ public final class Progress {
         double rate = done / secs;
         String eta = rate > 0 && total > done ? formatSeconds((total - done) / rate) : "-";
         String pct = total > 0 ? String.format(Locale.ROOT, " (%.0f%%)", 100.0 * done / total) : "";
-        return String.format(Locale.ROOT, "[%s] %,d/%,d %s%s, %.1f %s/s, elapsed %s, ETA %s%s", what, done, total,
-                unit, pct, rate, unit, formatSeconds(secs), eta, note == null || note.isEmpty() ? "" : ", " + note);
+        return String.format(Locale.ROOT, "[%s] %,d/%,d %s%s, %s, elapsed %s, ETA %s%s", what, done, total,
+                unit, pct, speed(done, secs), formatSeconds(secs), eta, note == null || note.isEmpty() ? "" : ", " + note);
+    }
+
+    /**
+     * Units per second, or the time per unit when a unit takes over ten seconds (an epoch at "0.0 epochs/s"
+     * says nothing); nothing to say before the first unit is done.
+     */
+    private String speed(long done, double secs) {
+        if (done <= 0) {
+            return "first " + singular() + " under way";
+        }
+        double rate = done / secs;
+        return rate >= 0.1 ? String.format(Locale.ROOT, "%.1f %s/s", rate, unit)
+                : formatSeconds(secs / done) + " per " + singular();
+    }
+
+    private String singular() {
+        return unit.endsWith("s") ? unit.substring(0, unit.length() - 1) : unit;
     }
 
     public static String formatSeconds(double s) {

@@ -146,6 +146,12 @@ public final class JobConfig implements Serializable {
     }
 
     static String suggestion(String key, Set<String> known) {
+        // a key given without its section (epochs for train.epochs): the full keys that end with it
+        List<String> full = known.stream().filter(k -> k.endsWith("." + key)).toList();
+        if (!full.isEmpty()) {
+            return "; did you mean " + (full.size() == 1 ? "'" + full.get(0) + "'"
+                    : "one of '" + String.join("', '", full) + "'") + "?";
+        }
         String best = known.stream().min(Comparator.comparingInt(k -> distance(key, k))).orElse(null);
         if (best == null || distance(key, best) > Math.max(3, key.length() / 2)) {
             return "";

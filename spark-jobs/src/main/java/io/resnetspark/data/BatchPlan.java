@@ -63,6 +63,13 @@ public record BatchPlan(long[] slotOf, List<String> fileNames, Map<String, List<
         return new BatchPlan(slotOf, names, files);
     }
 
+    /** The same plan with each file's CRC32C, as the writers reported them. */
+    public BatchPlan withChecksums(Map<String, String> crc) {
+        Map<String, List<Manifest.BatchFile>> out = new LinkedHashMap<>();
+        files.forEach((split, list) -> out.put(split, list.stream().map(f -> f.withCrc32c(crc.get(f.name()))).toList()));
+        return new BatchPlan(slotOf, fileNames, out);
+    }
+
     /**
      * Training files in which one class is far more frequent than in the split as a whole: more than
      * half the file, and more than 4 standard deviations above what a random draw from the split gives

@@ -1,6 +1,7 @@
 package io.resnetspark.data;
 
 import io.resnetspark.common.UserError;
+import io.resnetspark.data.format.BatchChecksums;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.Normalization;
 import io.resnetspark.storage.Storage;
@@ -48,8 +49,17 @@ public record Manifest(int formatVersion, String source, String format, List<Str
      *
      * @param classes images per class, for the classes the file holds (a file holds at most a minibatch of
      *                classes, while a data set may have thousands)
+     * @param crc32c  the file's CRC32C (8 hex digits), checked whenever the file is read; null in data prepared
+     *                before checksums were recorded
      */
-    public record BatchFile(String name, int images, Map<String, Integer> classes) {
+    public record BatchFile(String name, int images, Map<String, Integer> classes, String crc32c) {
+        public BatchFile(String name, int images, Map<String, Integer> classes) {
+            this(name, images, classes, null);
+        }
+
+        public BatchFile withCrc32c(String crc) {
+            return new BatchFile(name, images, classes, crc);
+        }
     }
 
     public record Skipped(String path, String split, String reason) {
@@ -79,6 +89,21 @@ public record Manifest(int formatVersion, String source, String format, List<Str
             }
         }
         return out;
+    }
+
+    /** The recorded checksum of every minibatch file of every split, for the readers on the executors. */
+    public BatchChecksums checksums() {
+        Map<String, String> crc = new java.util.HashMap<>();
+        if (splits != null) {
+            for (Split s : splits.values()) {
+                for (BatchFile f : s.batchFiles() == null ? List.<BatchFile>of() : s.batchFiles()) {
+                    if (f.crc32c() != null) {
+                        crc.put(f.name(), f.crc32c());
+                    }
+                }
+            }
+        }
+        return new BatchChecksums(crc);
     }
 
     /** Images of a split: the manifest's count, or files times the batch size for data written without one. */

@@ -175,8 +175,20 @@ public final class PrepareJob {
         int parts = Partitions.of(jsc, items.size(), IMAGES_PER_TASK, 1, s.partitions());
 
         LongAccumulator decoded = jsc.sc().longAccumulator("prepare: inputs decoded");
-        JavaRDD<DecodedItem> rdd = jsc.parallelize(items, parts)
-                .mapPartitions(new DecodePartition(pre, s.source(), remote, decoded))
+        // the pixels of idx/csv records go in one broadcast, and the tasks carry only where each one is
+        List<PrepareItem> shipped = new ArrayList<>(items.size());
+        List<byte[]> pixels = new ArrayList<>();
+        for (PrepareItem i : items) {
+            if (i.raw != null) {
+                shipped.add(i.pixelsAt(pixels.size()));
+                pixels.add(i.raw);
+            } else {
+                shipped.add(i);
+            }
+        }
+        Broadcast<byte[][]> raw = pixels.isEmpty() ? null : jsc.broadcast(pixels.toArray(new byte[0][]));
+        JavaRDD<DecodedItem> rdd = jsc.parallelize(shipped, parts)
+                .mapPartitions(new DecodePartition(pre, s.source(), remote, decoded, raw))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         List<DecodedItem> statuses = withProgress("prepare: decode", "images", items.size(), decoded::value,
                 () -> new ArrayList<>(rdd.map(DecodedItem::status).collect()));
@@ -198,16 +210,23 @@ public final class PrepareJob {
         int writers = Math.max(1, Math.min(parts, fileNames.size()));
         BatchFileWriter writer = new BatchFileWriter(s.out(), fileNames.toArray(new String[0]), pre.channels(),
                 pre.height(), pre.width(), l.classes().size(), remote, written);
-        withProgress("prepare: write", "files", fileNames.size(), written::value, () -> {
+        Map<String, String> crc = withProgress("prepare: write", "files", fileNames.size(), written::value, () -> {
+            Map<String, String> m = new java.util.HashMap<>();
             rdd.mapPartitionsToPair(new ChunkByFile(slots))
                     .repartitionAndSortWithinPartitions(new FilePartitioner(writers))
-                    .foreachPartition(writer);
-            return null;
+                    .mapPartitions(writer).collect().forEach(t -> m.put(t._1(), t._2()));
+            return m;
         });
         rdd.unpersist(false);
         slots.destroy();
+        if (raw != null) {
+            raw.destroy();
+        }
+        if (crc.size() != fileNames.size()) {
+            throw new IllegalStateException("wrote " + crc.size() + " of " + fileNames.size() + " minibatch files");
+        }
 
-        Manifest m = manifest(l, pre, statuses, plan);
+        Manifest m = manifest(l, pre, statuses, plan.withChecksums(crc));
         Reconciliation.check(m, items.size());
         try {
             storage.writeString(manifestPath(), ModelStore.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m));

@@ -249,11 +249,26 @@ public final class Charts {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        NumberAxis epochAxis = (NumberAxis) plot.getDomainAxis();
+        epochAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        double first = Double.POSITIVE_INFINITY;
+        double last = Double.NEGATIVE_INFINITY;
+        for (double e : epochs) {
+            if (!Double.isNaN(e)) {
+                first = Math.min(first, e);
+                last = Math.max(last, e);
+            }
+        }
+        boolean oneEpoch = first >= last;
+        if (oneEpoch && first < Double.POSITIVE_INFINITY) {
+            // a single epoch: auto-range would spread one point over a hair's width of axis ticks
+            epochAxis.setRange(first - 0.5, first + 0.5);
+        }
         if (unitRange) {
             plot.getRangeAxis().setRange(0, 1.0);
         } else {
-            ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+            // one value per series: from zero, so the axis shows a scale instead of a hair's width around it
+            ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(oneEpoch);
         }
         chart.setBackgroundPaint(Color.WHITE);
         return chart;

@@ -6,9 +6,11 @@ import io.resnetspark.common.Secrets;
 import io.resnetspark.common.UserError;
 import io.resnetspark.config.JobConfig;
 import io.resnetspark.data.Manifest;
+import io.resnetspark.data.format.BatchChecksums;
 import io.resnetspark.eval.remote.ScorePartition;
 import io.resnetspark.eval.remote.Tally;
 import io.resnetspark.eval.remote.TallyPartition;
+import io.resnetspark.eval.remote.Thumbnails;
 import io.resnetspark.model.ModelMetadata;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.ResNetOptions;
@@ -152,7 +154,8 @@ public final class Evaluator {
                 new ScorePartition.Expect(o.channels(), o.height(), o.width(), classes), s.batch(), TOP_K)
                 .foldingBatchNorm(config.getBoolean(ModelPool.FOLD_BATCH_NORM));
         LongAccumulator scored = sc.sc().longAccumulator("evaluate: images scored");
-        score.counting(scored);
+        Broadcast<BatchChecksums> checks = sc.broadcast(manifest.checksums());
+        score.counting(scored).checking(checks);
         long images = manifest.images(s.split(), files.size());
         JavaRDD<Prediction> predictions = sc.parallelize(files, partitions).mapPartitions(score)
                 // read twice (tally, then the per-example CSV); kept serialized on local disk so that
@@ -174,13 +177,16 @@ public final class Evaluator {
             parts.stream().sorted(Comparator.comparingInt(Tuple2::_1)).forEach(t -> tally.merge(t._2()));
             double seconds = (System.nanoTime() - start) / 1e9;
 
+            sc.setJobDescription("evaluate: pictures of the mistakes");
+            Map<String, byte[]> thumbnails = thumbnails(sc, remote, checks, tally.mistakes());
+
             sc.setJobDescription("evaluate: write predictions");
             writePredictions(storage, predictions, meta.classes(), out);
 
             Report report = new Report(meta.classes(), tally, new Report.Context(Secrets.cleanUri(modelPath.toString()), sha,
                     modelFacts(meta), Secrets.cleanUri(data.toString()), s.split(), files.size(), partitions, seconds,
                     Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
-            write(storage, out, report, run, s.targets());
+            write(storage, out, report, run, s.targets(), thumbnails);
             storage.markCommitted(out);
             log.printf(Locale.ROOT, "[evaluate] %d images: top-1 %.4f, top-%d %.4f, loss %.4f, ECE %.4f; %.1f s"
                     + " (%.1f images/s); report %s%n", report.examples(), report.top1(), report.topK(),
@@ -190,6 +196,7 @@ public final class Evaluator {
         } finally {
             predictions.unpersist(false);
             modelBytes.destroy();
+            checks.destroy();
         }
     }
 
@@ -213,7 +220,31 @@ public final class Evaluator {
         });
     }
 
-    private static void write(Storage storage, Path out, Report report, TrainingRun run, List<Double> targets) {
+    /**
+     * A small PNG of each kept mistake, read on the executors from the few files that hold them: the driver never
+     * sees the images of anything but these (at most evaluate.misclassified).
+     */
+    private static Map<String, byte[]> thumbnails(JavaSparkContext sc, RemoteStorage remote,
+                                                  Broadcast<BatchChecksums> checks, List<Prediction> mistakes) {
+        Map<String, List<Integer>> byFile = new LinkedHashMap<>();
+        for (Prediction p : mistakes) {
+            if (p.file != null) {
+                byFile.computeIfAbsent(p.file, f -> new ArrayList<>()).add(p.index);
+            }
+        }
+        if (byFile.isEmpty()) {
+            return Map.of();
+        }
+        List<Tuple2<String, int[]>> asked = new ArrayList<>();
+        byFile.forEach((f, at) -> asked.add(new Tuple2<>(f, at.stream().mapToInt(Integer::intValue).toArray())));
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        sc.parallelize(asked, Math.min(asked.size(), sc.defaultParallelism()))
+                .mapPartitions(new Thumbnails(remote, checks)).collect().forEach(t -> out.put(t._1(), t._2()));
+        return out;
+    }
+
+    private static void write(Storage storage, Path out, Report report, TrainingRun run, List<Double> targets,
+                              Map<String, byte[]> thumbnails) {
         Map<String, Object> json = report.toJson();
         if (run != null) {
             Map<String, Object> training = new LinkedHashMap<>();
@@ -230,7 +261,7 @@ public final class Evaluator {
         storage.writeString(new Path(out, "confusion.csv"), Csv.confusion(report));
         storage.writeString(new Path(out, "per-class.csv"), Csv.perClass(report));
         storage.writeString(new Path(out, "misclassified.csv"), Csv.misclassified(report));
-        storage.writeString(new Path(out, "report.html"), ReportHtml.render(report, run, targets));
+        storage.writeString(new Path(out, "report.html"), ReportHtml.render(report, run, targets, thumbnails));
     }
 
     private static void check(ModelMetadata meta, Manifest m, Path model, Path data) {

@@ -1,7 +1,9 @@
 package io.resnetspark.eval;
 
+import io.resnetspark.eval.remote.Thumbnails;
 import io.resnetspark.scoring.Prediction;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,10 +55,18 @@ public final class ReportHtml {
                 .append(".card b{display:block;font-size:24px;color:#08306b}")
                 .append("table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px}")
                 .append("th{background:#f5f5f5}td.num{text-align:right}.ids td{word-break:break-all}")
-                .append(".chart{margin:12px 0}\n</style></head><body>\n");
+                .append(".chart{margin:12px 0}")
+                // small images (28 px) are shown larger, their pixels kept sharp
+                .append(".thumb{min-height:56px;max-height:96px;image-rendering:pixelated;display:block}\n")
+                .append("</style></head><body>\n");
     }
 
     public static String render(Report r, TrainingRun run, List<Double> targets) {
+        return render(r, run, targets, Map.of());
+    }
+
+    /** @param thumbnails PNGs of the mistakes' images by {@link Thumbnails#key}; a mistake without one has none */
+    public static String render(Report r, TrainingRun run, List<Double> targets, Map<String, byte[]> thumbnails) {
         Report.Context c = r.context();
         int n = r.classes().size();
         StringBuilder h = new StringBuilder(1 << 16);
@@ -115,11 +125,20 @@ public final class ReportHtml {
                 .append(r.reliability().size()).append(" equal-width confidence bins.</p>\n<div class=\"chart\" id=\"reliability\">")
                 .append(Charts.svg(Charts.reliability(r.reliability(), r.ece()), 620, 460)).append("</div>\n");
 
-        h.append("<h2>Most confident mistakes</h2>\n<table><tr><th>#</th><th>source</th><th>true</th><th>predicted</th>"
-                + "<th>confidence</th></tr>\n");
+        h.append("<h2>Most confident mistakes</h2>\n<table id=\"mistakes\"><tr><th>#</th><th>image</th><th>source</th>"
+                + "<th>true</th><th>predicted</th><th>confidence</th></tr>\n");
         int rank = 1;
         for (Prediction p : r.mistakes()) {
-            h.append("<tr><td class=\"num\">").append(rank++).append("</td><td>").append(escape(p.source))
+            String key = Thumbnails.key(p);
+            byte[] png = key == null ? null : thumbnails.get(key);
+            h.append("<tr><td class=\"num\">").append(rank++).append("</td><td>");
+            if (png != null) {
+                h.append("<img class=\"thumb\" src=\"data:image/png;base64,")
+                        .append(Base64.getEncoder().encodeToString(png)).append("\" alt=\"")
+                        .append(escape(r.classes().get(p.label) + " taken for " + r.classes().get(p.predicted())))
+                        .append("\">");
+            }
+            h.append("</td><td>").append(escape(p.source))
                     .append("</td><td>").append(escape(r.classes().get(p.label))).append("</td><td>")
                     .append(escape(r.classes().get(p.predicted()))).append("</td><td class=\"num\">")
                     .append(f(p.confidence())).append("</td></tr>\n");

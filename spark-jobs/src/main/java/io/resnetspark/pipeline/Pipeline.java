@@ -3,7 +3,10 @@ package io.resnetspark.pipeline;
 import io.resnetspark.common.Progress;
 import io.resnetspark.common.UserError;
 import io.resnetspark.config.JobConfig;
+import io.resnetspark.spark.SparkSetup;
 import io.resnetspark.storage.RunLayout;
+import io.resnetspark.storage.RunLock;
+import io.resnetspark.storage.Storage;
 import io.resnetspark.train.Checkpoints;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -30,8 +33,18 @@ public final class Pipeline {
             }
         }
         check(c, stages);
+        // one pipeline per root: a second one (a cron job overlapping a manual rerun) would write the same files
+        Storage storage = new Storage(SparkSetup.hadoop(c));
+        try (RunLock lock = RunLock.acquire(storage, Storage.path(c.getString("pipeline.root")), "pipeline")) {
+            run(c, stages, lock, out, log);
+        }
+    }
+
+    private static void run(JobConfig c, List<String> stages, RunLock lock, PrintStream out, PrintStream log)
+            throws Exception {
         long start = System.nanoTime();
         for (String stage : stages) {
+            lock.check();
             log.println("== pipeline: " + stage);
             // the run directory is the pipeline's own: checkpoints there are from an earlier, interrupted
             // pipeline run, so train continues from them instead of refusing (train alone asks for --resume)

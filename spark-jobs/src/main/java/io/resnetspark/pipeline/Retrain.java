@@ -6,6 +6,7 @@ import io.resnetspark.config.JobConfig;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.spark.SparkSetup;
 import io.resnetspark.storage.RunLayout;
+import io.resnetspark.storage.RunLock;
 import io.resnetspark.storage.Storage;
 import io.resnetspark.train.Checkpoints;
 import java.io.IOException;
@@ -38,6 +39,14 @@ public final class Retrain {
     }
 
     public static Decision run(JobConfig c, PrintStream out, PrintStream log) throws Exception {
+        // the scheduled job and a manual run (or a pipeline) must not write one root at once
+        String rootUri = c.require("pipeline.root", "pipeline root (where every stage writes)");
+        try (RunLock lock = RunLock.acquire(new Storage(SparkSetup.hadoop(c)), Storage.path(rootUri), "retrain")) {
+            return decide(c, out, log);
+        }
+    }
+
+    private static Decision decide(JobConfig c, PrintStream out, PrintStream log) throws Exception {
         RunLayout root = new RunLayout(c.require("pipeline.root", "pipeline root (where every stage writes)"));
         String name = c.require("pipeline.name", "model name");
         double margin = c.getDouble("retrain.margin", -1, 1);

@@ -16,6 +16,9 @@ public final class Prediction implements Serializable {
     public int[] top;
     public float[] topProb;
     public float trueProb;
+    /** The minibatch file the image was read from and its place there (null and 0 when not known). */
+    public String file;
+    public int index;
 
     public Prediction() {
     }
@@ -26,6 +29,13 @@ public final class Prediction implements Serializable {
         this.top = top;
         this.topProb = topProb;
         this.trueProb = trueProb;
+    }
+
+    /** The same prediction, saying where its image is (so a report can show the image of a mistake). */
+    public Prediction from(String minibatchFile, int position) {
+        this.file = minibatchFile;
+        this.index = position;
+        return this;
     }
 
     public int predicted() {

@@ -56,7 +56,8 @@ final class AveragingMaster implements Master {
         Map<String, MixedBatch> plan = new HashMap<>(MixedBatch.perFile(rounds.units(order, batch), s.mixFiles()));
         Broadcast<Map<String, MixedBatch>> shared = cluster.sc().broadcast(plan);
         try {
-            DataSetLoader loader = new MixingLoader(shared, cluster.transform(), seed, cluster.remote());
+            DataSetLoader loader = new MixingLoader(shared, cluster.checks(), cluster.transform(), seed,
+                    cluster.remote());
             if (s.gpuBinding()) {
                 loader = new GpuBoundLoader(loader);
             }

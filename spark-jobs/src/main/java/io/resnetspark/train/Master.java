@@ -1,10 +1,12 @@
 package io.resnetspark.train;
 
+import io.resnetspark.data.format.BatchChecksums;
 import io.resnetspark.data.format.BatchTransform;
 import io.resnetspark.model.Normalization;
 import io.resnetspark.storage.RemoteStorage;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
@@ -43,9 +45,10 @@ interface Master {
 
     /**
      * What either master trains with: the cluster, the settings, how many workers, the training transform
-     * (augmentation and normalization) and the Hadoop settings executors read the files with.
+     * (augmentation and normalization), the Hadoop settings executors read the files with and the files'
+     * checksums (a broadcast: one per run, whatever the number of files).
      */
     record Cluster(JavaSparkContext sc, TrainSettings settings, int workers, BatchTransform transform,
-                   RemoteStorage remote) {
+                   RemoteStorage remote, Broadcast<BatchChecksums> checks) {
     }
 }

@@ -5,7 +5,6 @@ import io.resnetspark.data.format.BatchTransform;
 import io.resnetspark.train.remote.AllReduceEpoch;
 import io.resnetspark.train.remote.EpochResult;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -71,7 +70,7 @@ final class SharingMaster implements Master {
         Broadcast<String[]> files = sc.broadcast(order.toArray(new String[0]));
         try {
             TrainSettings.Sharing g = s.sharing();
-            AllReduceEpoch epoch = new AllReduceEpoch(model, files, new AllReduceEpoch.Settings(s.mixFiles(), seed,
+            AllReduceEpoch epoch = new AllReduceEpoch(model, files, cluster.checks(), new AllReduceEpoch.Settings(s.mixFiles(), seed,
                     cluster.transform(), eval, g.prefetch(), g.ports()[0], g.ports()[1], g.timeoutMs(),
                     s.gpuBinding()), cluster.remote(), steps);
             ClassTag<EpochResult> tag = ClassTag$.MODULE$.apply(EpochResult.class);
@@ -116,13 +115,8 @@ final class SharingMaster implements Master {
      * was trained.
      */
     private void checkProbe(String file, float[] workers) {
-        float[] driver;
-        try {
-            driver = graph.outputSingle(false, AllReduceEpoch.probe(cluster.remote().storage(), file, eval)).reshape(-1)
-                    .toFloatVector();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        float[] driver = graph.outputSingle(false, AllReduceEpoch.probe(cluster.remote().storage(),
+                cluster.checks().value(), file, eval)).reshape(-1).toFloatVector();
         double diff = 0;
         for (int i = 0; i < driver.length; i++) {
             diff = Math.max(diff, Math.abs(driver[i] - workers[i]));
@@ -143,7 +137,7 @@ final class SharingMaster implements Master {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             ModelSerializer.writeModel(graph, out, true);
-        } catch (IOException e) {
+        } catch (java.io.IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();

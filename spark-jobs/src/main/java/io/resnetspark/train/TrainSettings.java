@@ -12,7 +12,8 @@ import java.io.Serializable;
 public record TrainSettings(String data, String run, int epochs, boolean resume, int stopAfterEpochs, MasterKind master,
                             long seed, OptimizerSettings optimizer, LrSchedule schedule, boolean linearScaling,
                             int referenceBatch, Augmentation augmentation, int mixFiles, Averaging averaging,
-                            Sharing sharing, boolean gpuBinding, boolean trackTest) implements Serializable {
+                            Sharing sharing, boolean gpuBinding, boolean trackTest, boolean skipBadFiles,
+                            long stallTimeoutMs) implements Serializable {
 
     public record OptimizerSettings(String name, double lr, double momentum, boolean nesterov, double weightDecay,
                                     double beta1, double beta2, double epsilon) implements Serializable {
@@ -91,7 +92,19 @@ public record TrainSettings(String data, String run, int epochs, boolean resume,
                         c.getInt("train.averaging.workers", 0, 100_000)),
                 sharing,
                 c.getBoolean("train.gpu-binding"),
-                c.getBoolean("train.track-test"));
+                c.getBoolean("train.track-test"),
+                c.getChoice("train.on-bad-file", "fail", "skip").equals("skip"),
+                stallTimeout(c));
+    }
+
+    /** {@code train.stall-timeout}: 0 = off, else at least a second. */
+    private static long stallTimeout(JobConfig c) {
+        long ms = c.getDuration("train.stall-timeout").toMillis();
+        if (ms != 0 && ms < 1000) {
+            throw new UserError("configuration key 'train.stall-timeout' must be 0 (off) or at least 1s, got "
+                    + c.getString("train.stall-timeout"));
+        }
+        return ms;
     }
 
     /** Workers as configured for the chosen master (0 = Spark's default parallelism). */

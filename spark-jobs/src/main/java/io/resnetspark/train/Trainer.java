@@ -3,9 +3,11 @@ package io.resnetspark.train;
 import io.resnetspark.common.Progress;
 import io.resnetspark.common.ProgressPoller;
 import io.resnetspark.common.UserError;
+import io.resnetspark.common.Watchdog;
 import io.resnetspark.config.JobConfig;
 import io.resnetspark.config.ModelSettings;
 import io.resnetspark.data.Manifest;
+import io.resnetspark.data.format.BatchChecksums;
 import io.resnetspark.data.format.BatchTransform;
 import io.resnetspark.model.ModelMetadata;
 import io.resnetspark.model.ModelStore;
@@ -15,6 +17,7 @@ import io.resnetspark.spark.LiveCount;
 import io.resnetspark.spark.SparkSetup;
 import io.resnetspark.storage.MetricsLog;
 import io.resnetspark.storage.RemoteStorage;
+import io.resnetspark.storage.RunLock;
 import io.resnetspark.storage.Storage;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,6 +30,7 @@ import java.util.OptionalInt;
 import java.util.Random;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -75,6 +79,13 @@ public final class Trainer {
             throw new UserError("train.track-test is on but the prepared data " + data + " has no test minibatch files ("
                     + data + "/test)");
         }
+        try (RunLock lock = RunLock.acquire(storage, run, "train")) {
+            return run(lock, manifest, data, run, trainFiles, testFiles);
+        }
+    }
+
+    private Result run(RunLock lock, Manifest manifest, Path data, Path run, List<String> trainFiles,
+                       List<String> testFiles) throws IOException {
         Checkpoints checkpoints = new Checkpoints(storage, run);
         if (storage.committed(run)) {
             console.println("[train] " + run + " is already trained (" + Storage.SUCCESS + " exists); nothing to do");
@@ -100,7 +111,7 @@ public final class Trainer {
         }
         SparkSession session = SparkSetup.start(config, "train");
         try {
-            int epoch = train(session, manifest, data, run, start, history, trainFiles,
+            int epoch = train(session, lock, manifest, data, run, start, history, trainFiles,
                     Manifest.files(storage, data, "val"), testFiles);
             boolean complete = epoch >= s.epochs();
             if (complete) {
@@ -116,10 +127,14 @@ public final class Trainer {
     }
 
     /** The epochs of this invocation; returns the last epoch done. */
-    private int train(SparkSession session, Manifest manifest, Path data, Path run, int start,
+    private int train(SparkSession session, RunLock lock, Manifest manifest, Path data, Path run, int start,
                       List<Map<String, Object>> history, List<String> trainFiles, List<String> valFiles,
                       List<String> testFiles) throws IOException {
         JavaSparkContext sc = SparkSetup.context(session);
+        RemoteStorage remote = new RemoteStorage(SparkSetup.executorHadoopSettings(session, config));
+        Broadcast<BatchChecksums> checks = sc.broadcast(manifest.checksums());
+        List<String> skipped = s.skipBadFiles() ? BadFiles.leaveOut(sc, remote, checks, console, trainFiles, valFiles,
+                testFiles) : List.of();
         // tasks that run at once: one training worker each (spark.task.cpus may give a task all cores)
         int slots = Math.max(1, sc.defaultParallelism() / sc.getConf().getInt("spark.task.cpus", 1));
         int workers = s.configuredWorkers() > 0 ? s.configuredWorkers() : slots;
@@ -130,9 +145,8 @@ public final class Trainer {
         Start from = startingNetwork(run, start, options, manifest, s.schedule().toDl4j(baseLr, start, s.epochs()));
         ComputationGraph graph = from.graph();
         Master master = Master.create(new Master.Cluster(sc, s, workers, new BatchTransform(manifest.normalization(),
-                s.augmentation()), new RemoteStorage(SparkSetup.executorHadoopSettings(session, config))), graph, slots,
-                batch, manifest.normalization());
-        Validation validation = new Validation(sc, graph, s, workers, batch, manifest);
+                s.augmentation()), remote, checks), graph, slots, batch, manifest.normalization());
+        Validation validation = new Validation(sc, graph, s, workers, batch, manifest, checks);
         Checkpoints checkpoints = new Checkpoints(storage, run);
         MetricsLog metrics = new MetricsLog(storage, run);
         ModelMetadata base = ModelMetadata.of(options, manifest.classes(), manifest.normalization());
@@ -152,14 +166,26 @@ public final class Trainer {
             Collections.shuffle(order, new Random(s.seed() * 1_000_003L + epoch));
             long images = manifest.images("train", order.size());
             long e0 = System.nanoTime();
-            double score = fitEpoch(sc, master, order, epoch, images);
-            double fitSeconds = (System.nanoTime() - e0) / 1e9;
-            iteration += master.steps(order.size());
-            checkFinite(graph, score, epoch, iteration, lr);
-            Validation.Scores val = validation.score(valFiles);
-            Validation.Scores test = s.trackTest() ? validation.score(testFiles) : null;
+            double score;
+            Validation.Scores val;
+            Validation.Scores test;
+            double fitSeconds;
+            try {
+                score = fitEpoch(sc, master, order, epoch, images);
+                fitSeconds = (System.nanoTime() - e0) / 1e9;
+                iteration += master.steps(order.size());
+                checkFinite(graph, score, epoch, iteration, lr);
+                val = validation.score(valFiles);
+                test = s.trackTest() ? validation.score(testFiles) : null;
+            } catch (RuntimeException e) {
+                throw BadFiles.explain(e, epoch);
+            }
+            lock.check();
             Map<String, Object> line = record.line(epoch, iteration, score, graph.calcRegularizationScore(true), val,
                     test, images / fitSeconds, lr, (System.nanoTime() - e0) / 1e9);
+            if (!skipped.isEmpty()) {
+                line.put("skipped_files", skipped);
+            }
             // metrics first: a crash before the checkpoint below only means this epoch is trained again
             metrics.append(line);
             checkpoints.save(graph, base.withTraining(record.training(line)), epoch, record.isBest(val));
@@ -177,10 +203,28 @@ public final class Trainer {
         long t0 = System.nanoTime();
         Progress line = new Progress(String.format(Locale.ROOT, "train epoch %d/%d", epoch, s.epochs()), "steps",
                 planned, console);
+        // the epoch's jobs form one group, so that a stalled epoch can be cancelled as a whole
+        String group = "train-epoch-" + epoch + "-" + Long.toHexString(System.nanoTime());
+        sc.setJobGroup(group, "train epoch " + epoch, true);
         try (LiveCount live = LiveCount.of(sc.sc(), steps);
              ProgressPoller p = new ProgressPoller(line, planned, live, n -> String.format(Locale.ROOT, "%.1f img/s",
-                     n * perStep / ((System.nanoTime() - t0) / 1e9)))) {
-            return master.fitEpoch(order, s.seed() * 1000L + epoch, steps);
+                     n * perStep / ((System.nanoTime() - t0) / 1e9)));
+             Watchdog stall = new Watchdog("train epoch " + epoch, live, s.stallTimeoutMs(),
+                     () -> sc.cancelJobGroup(group))) {
+            try {
+                return master.fitEpoch(order, s.seed() * 1000L + epoch, steps);
+            } catch (RuntimeException e) {
+                if (stall.fired()) {
+                    throw new UserError(String.format(Locale.ROOT, "epoch %d made no progress for %s "
+                            + "(train.stall-timeout) after step %d of %d, so its Spark jobs were cancelled: an executor "
+                            + "is stuck (see its log); the checkpoints of earlier epochs are kept, and --resume "
+                            + "continues from them", epoch, Progress.formatSeconds(s.stallTimeoutMs() / 1e3),
+                            stall.stuckAt(), planned), e);
+                }
+                throw e;
+            }
+        } finally {
+            sc.clearJobGroup();
         }
     }
 

@@ -1,11 +1,13 @@
 package io.resnetspark.train;
 
 import io.resnetspark.data.Manifest;
+import io.resnetspark.data.format.BatchChecksums;
 import io.resnetspark.data.format.BatchTransform;
 import io.resnetspark.data.remote.MinibatchLoader;
 import io.resnetspark.spark.GpuBoundLoader;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.core.loader.DataSetLoader;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
@@ -27,13 +29,14 @@ final class Validation {
     private final Evaluation template;
     private final DataSetLoader loader;
 
-    Validation(JavaSparkContext sc, ComputationGraph graph, TrainSettings s, int workers, int batch, Manifest manifest) {
+    Validation(JavaSparkContext sc, ComputationGraph graph, TrainSettings s, int workers, int batch, Manifest manifest,
+               Broadcast<BatchChecksums> checks) {
         this.sc = sc;
         this.net = new SparkComputationGraph(sc, graph, AveragingMaster.builder(s, workers, batch).build());
         this.workers = workers;
         this.batch = batch;
         this.template = new Evaluation(manifest.classes(), Math.min(5, manifest.classes().size()));
-        DataSetLoader l = new MinibatchLoader(BatchTransform.eval(manifest.normalization()), 0);
+        DataSetLoader l = new MinibatchLoader(BatchTransform.eval(manifest.normalization()), 0, checks);
         this.loader = s.gpuBinding() ? new GpuBoundLoader(l) : l;
     }
 

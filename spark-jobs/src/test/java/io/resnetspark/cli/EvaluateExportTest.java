@@ -257,6 +257,8 @@ class EvaluateExportTest {
         String html = storage.readString(new Path(out + "/report.html"));
         assertFalse(html.contains("<cross>"));
         assertTrue(html.contains("&lt;cross&gt;") && html.contains("post &amp; beam"));
+        // each of the 5 kept mistakes shows its image, read from the minibatch files on the executors
+        assertEquals(5, html.split("<img class=\"thumb\" src=\"data:image/png;base64,", -1).length - 1, "thumbnails");
         java.nio.file.Path page = tmp.resolve("report.html");
         Files.writeString(page, html);
         Browser.Shot shot = Browser.screenshot(page, tmp);

@@ -37,6 +37,19 @@ class JobConfigTest {
     }
 
     @Test
+    void aKeyWithoutItsSectionSuggestsTheFullKeys() {
+        UserError one = assertThrows(UserError.class, () -> JobConfig.load(null, List.of("epochs=2"), Map.of()));
+        assertTrue(one.getMessage().contains("unknown configuration key 'epochs'; did you mean 'train.epochs'?"),
+                one.getMessage());
+        UserError two = assertThrows(UserError.class, () -> JobConfig.load(null, List.of("workers=2"), Map.of()));
+        assertTrue(two.getMessage().contains("did you mean one of 'train.averaging.workers', 'train.sharing.workers'?"),
+                two.getMessage());
+        UserError nested = assertThrows(UserError.class,
+                () -> JobConfig.load(null, List.of("averaging.frequency=4"), Map.of()));
+        assertTrue(nested.getMessage().contains("did you mean 'train.averaging.frequency'?"), nested.getMessage());
+    }
+
+    @Test
     void wrongTypesAndRangesNameTheKey() {
         UserError t = assertThrows(UserError.class, () -> JobConfig.load(null, List.of("prepare.batch=many"), Map.of()));
         assertTrue(t.getMessage().contains("'prepare.batch'"), t.getMessage());

@@ -3,6 +3,7 @@ package io.resnetspark.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.resnetspark.data.format.BatchChecksums;
 import io.resnetspark.data.format.Minibatch;
 import io.resnetspark.data.format.MixedBatch;
 import io.resnetspark.data.remote.GroupMixer;
@@ -74,7 +75,7 @@ class MixedBatchTest {
             }
         }
         List<String> seen = new ArrayList<>();
-        GroupMixer mixer = new GroupMixer(storage, 42);
+        GroupMixer mixer = new GroupMixer(storage, BatchChecksums.NONE, 42);
         boolean mixedAcrossFiles = false;
         for (MixedBatch b : batches) {
             Minibatch m = mixer.load(b);

@@ -19,6 +19,11 @@ public final class PreparedData {
         return ModelStore.JSON.readValue(out.resolve(Manifest.FILE).toFile(), Manifest.class);
     }
 
+    /** The checksums the manifest at {@code out} records. */
+    public static io.resnetspark.data.format.BatchChecksums checksums(Path out) throws IOException {
+        return manifest(out).checksums();
+    }
+
     public static List<Path> files(Path out, String split) throws IOException {
         Path dir = out.resolve(split);
         if (!Files.isDirectory(dir)) {

@@ -16,6 +16,11 @@ public final class ChildJvm {
 
     /** Starts {@code io.resnetspark.cli.Main args}; stdout and stderr go to {@code log}. */
     public static Process start(Path log, List<String> args) throws IOException {
+        return start(log, List.of(), args);
+    }
+
+    /** The same with more JVM flags (after the test JVM's, so they win). */
+    public static Process start(Path log, List<String> jvmFlags, List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -24,6 +29,7 @@ public final class ChildJvm {
                 cmd.add(flag);
             }
         }
+        cmd.addAll(jvmFlags);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("io.resnetspark.cli.Main");

@@ -96,6 +96,11 @@ public final class S3Server implements AutoCloseable {
         return Files.isRegularFile(store.resolve(bucket).resolve(key));
     }
 
+    /** Where the store keeps an object's bytes on the local disk (to damage it as storage would). */
+    public Path file(String bucket, String key) {
+        return store.resolve(bucket).resolve(key);
+    }
+
     /** Creates a bucket and returns its s3a:// URI. */
     public String bucket(String name) {
         client.createBucket(name);

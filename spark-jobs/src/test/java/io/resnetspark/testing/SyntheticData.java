@@ -1,11 +1,11 @@
 package io.resnetspark.testing;
 
 import io.resnetspark.data.Manifest;
+import io.resnetspark.data.format.BatchChecksums;
 import io.resnetspark.data.format.Minibatch;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.Normalization;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,6 +48,7 @@ public final class SyntheticData {
                                         Random random) throws IOException {
         Path d = Files.createDirectories(dir.resolve(name));
         long[] perClass = new long[CLASSES.size()];
+        List<Manifest.BatchFile> batchFiles = new ArrayList<>();
         for (int f = 0; f < files; f++) {
             byte[] pixels = new byte[batch * channels * size * size];
             int[] labels = new int[batch];
@@ -71,15 +72,24 @@ public final class SyntheticData {
                 }
             }
             Minibatch b = new Minibatch(batch, channels, size, size, CLASSES.size(), pixels, labels, sources);
-            try (OutputStream out = Files.newOutputStream(d.resolve(String.format("part-%05d.bin", f)))) {
-                b.write(out);
+            String file = String.format("part-%05d.bin", f);
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            b.write(bytes);
+            Files.write(d.resolve(file), bytes.toByteArray());
+            // as prepare records them: every reader checks the file against these
+            Map<String, Integer> held = new LinkedHashMap<>();
+            for (int label : labels) {
+                held.merge(CLASSES.get(label), 1, Integer::sum);
             }
+            batchFiles.add(new Manifest.BatchFile(name + "/" + file, batch, held,
+                    BatchChecksums.crc32c(bytes.toByteArray())));
         }
         Map<String, Long> counts = new LinkedHashMap<>();
         for (int k = 0; k < perClass.length; k++) {
             counts.put(CLASSES.get(k), perClass[k]);
         }
-        return new Manifest.Split((long) files * batch, files, counts, 0);
+        long images = (long) files * batch;
+        return new Manifest.Split(images, files, counts, 0, images, Map.of(), batchFiles);
     }
 
     /** Reads a metrics.jsonl into its lines as maps. */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.resnetspark.data.format.Augmentation;
+import io.resnetspark.data.PreparedData;
+import io.resnetspark.data.format.BatchChecksums;
 import io.resnetspark.data.format.BatchTransform;
 import io.resnetspark.data.format.Minibatch;
 import io.resnetspark.model.ModelMetadata;
@@ -66,7 +68,8 @@ class SharingMasterTest {
             ComputationGraph graph = ResNetBuilder.build(o, Optimization.defaults());
             RemoteStorage remote = new RemoteStorage(Map.of());
             SharingMaster master = new SharingMaster(new Master.Cluster(sc, s, 2,
-                    new BatchTransform(norm, Augmentation.none()), remote), graph, BatchTransform.eval(norm));
+                    new BatchTransform(norm, Augmentation.none()), remote,
+                    sc.broadcast(PreparedData.checksums(data))), graph, BatchTransform.eval(norm));
             assertEquals(3, master.steps(files.size()), "6 files over 2 workers");
             double first = 0;
             double last = 0;
@@ -85,7 +88,7 @@ class SharingMasterTest {
             File zip = tmp.resolve("model.zip").toFile();
             ModelStore.save(graph, ModelMetadata.of(o, SyntheticData.CLASSES, norm), true, zip);
             ComputationGraph loaded = ModelStore.load(zip, zip.toString(), true).graph();
-            INDArray probe = AllReduceEpoch.probe(new Storage(new Configuration()), files.get(0),
+            INDArray probe = AllReduceEpoch.probe(new Storage(new Configuration()), BatchChecksums.NONE, files.get(0),
                     BatchTransform.eval(norm));
             assertArrayEquals(graph.outputSingle(false, probe).reshape(-1).toFloatVector(),
                     loaded.outputSingle(false, probe).reshape(-1).toFloatVector(), 0f);

@@ -17,11 +17,12 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes one image file with javax.imageio (JPEG, PNG, BMP, GIF; no native code) into uint8
- * planes: one plane for grayscale sources, R, G, B otherwise. Refuses, with a reason, empty files,
- * non-images, images above the pixel limit (checked from the header before any pixel is decoded) and
- * files the decoder reports as damaged (a truncated JPEG decodes "successfully" with a warning, so
- * warnings count as damage).
+ * Decodes one image file with javax.imageio (JPEG, PNG, BMP, GIF, and through the TwelveMonkeys plugins CMYK and
+ * YCCK JPEG, TIFF and WebP; no native code) into uint8 planes: one plane for grayscale sources, R, G, B
+ * otherwise. Refuses, with a reason, empty files, non-images, images above the pixel limit (checked from the
+ * header before any pixel is decoded) and files the decoder reports as damaged. A truncated JPEG decodes
+ * "successfully" with a warning, so the warnings that say the data is cut or corrupt count as damage; other
+ * warnings (a CMYK JPEG without an embedded colour profile, say) describe a valid image and do not.
  */
 public final class ImageDecoder {
     static {
@@ -29,7 +30,20 @@ public final class ImageDecoder {
         ImageIO.setUseCache(false);
     }
 
+    /** The reader warnings that mean pixels are missing or wrong: libjpeg's words for a cut or corrupt stream. */
+    private static final java.util.regex.Pattern DAMAGE = java.util.regex.Pattern.compile(
+            "(?i)premature end|truncat|corrupt|bad huffman|must resync|invalid sos|inconsistent progression|unexpected end");
+    /** Corrupt in libjpeg's words, harmless in fact: bytes between markers, which every decoder skips. */
+    private static final java.util.regex.Pattern HARMLESS = java.util.regex.Pattern.compile("(?i)extraneous bytes");
+
+    static final String SUPPORTED = "not an image in a supported format (JPEG, PNG, BMP, GIF, TIFF, WebP)";
+
     private ImageDecoder() {
+    }
+
+    /** Whether a reader warning means the image is damaged (rather than a note about a valid one). */
+    static boolean damage(String warning) {
+        return warning != null && DAMAGE.matcher(warning).find() && !HARMLESS.matcher(warning).find();
     }
 
     /** Uint8 planes of one image at its own size. */
@@ -55,7 +69,7 @@ public final class ImageDecoder {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new BadInputException("not an image in a supported format (JPEG, PNG, BMP, GIF)");
+                throw new BadInputException(SUPPORTED);
             }
             ImageReader reader = readers.next();
             try {
@@ -73,7 +87,7 @@ public final class ImageDecoder {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new BadInputException("not an image in a supported format (JPEG, PNG, BMP, GIF)");
+                throw new BadInputException(SUPPORTED);
             }
             ImageReader reader = readers.next();
             String format = reader.getFormatName().toUpperCase(Locale.ROOT);
@@ -92,8 +106,10 @@ public final class ImageDecoder {
                 List<String> warnings = new ArrayList<>();
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 BufferedImage img = reader.read(0);
-                if (!warnings.isEmpty()) {
-                    throw new BadInputException("damaged " + format + " file: " + warnings.get(0));
+                for (String warning : warnings) {
+                    if (damage(warning)) {
+                        throw new BadInputException("damaged " + format + " file: " + warning);
+                    }
                 }
                 return img;
             } catch (IOException | RuntimeException e) {

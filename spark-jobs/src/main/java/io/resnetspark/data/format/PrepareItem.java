@@ -22,6 +22,11 @@ public class PrepareItem implements Serializable {
     public byte[] raw;
     public int rawWidth;
     public int rawHeight;
+    /**
+     * Where the raw pixels are in the job's broadcast of them, or -1: the pixels of idx/csv records travel in a
+     * broadcast, not in the task, where a partition of 2,000 of them made Spark warn of a task of very large size.
+     */
+    public int rawSlot = -1;
 
     public PrepareItem() {
     }
@@ -39,6 +44,17 @@ public class PrepareItem implements Serializable {
         i.raw = raw;
         i.rawWidth = w;
         i.rawHeight = h;
+        return i;
+    }
+
+    /** The same item without its pixels, which are at {@code slot} of the job's broadcast. */
+    public PrepareItem pixelsAt(int slot) {
+        PrepareItem i = file(name, split, label);
+        i.index = index;
+        i.reason = reason;
+        i.rawWidth = rawWidth;
+        i.rawHeight = rawHeight;
+        i.rawSlot = slot;
         return i;
     }
 

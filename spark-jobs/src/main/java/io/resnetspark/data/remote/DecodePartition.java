@@ -8,6 +8,7 @@ import io.resnetspark.storage.RemoteStorage;
 import io.resnetspark.storage.Storage;
 import java.util.Iterator;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
 
 /**
@@ -22,12 +23,16 @@ public final class DecodePartition implements FlatMapFunction<Iterator<PrepareIt
     private final String sourceRoot;
     private final RemoteStorage remote;
     private final LongAccumulator done;
+    private final Broadcast<byte[][]> raw;
 
-    public DecodePartition(Preprocessor pre, String sourceRoot, RemoteStorage remote, LongAccumulator done) {
+    /** @param raw the raw pixels of idx/csv records, by {@link PrepareItem#rawSlot}; null for image files */
+    public DecodePartition(Preprocessor pre, String sourceRoot, RemoteStorage remote, LongAccumulator done,
+                           Broadcast<byte[][]> raw) {
         this.pre = pre;
         this.sourceRoot = sourceRoot;
         this.remote = remote;
         this.done = done;
+        this.raw = raw;
     }
 
     @Override
@@ -59,7 +64,9 @@ public final class DecodePartition implements FlatMapFunction<Iterator<PrepareIt
         }
         try {
             byte[] px;
-            if (item.raw != null) {
+            if (item.rawSlot >= 0) {
+                px = pre.fromGray(raw.value()[item.rawSlot], item.rawWidth, item.rawHeight);
+            } else if (item.raw != null) {
                 px = pre.fromGray(item.raw, item.rawWidth, item.rawHeight);
             } else {
                 Storage storage = remote.storage();

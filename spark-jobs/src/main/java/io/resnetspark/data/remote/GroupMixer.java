@@ -1,10 +1,10 @@
 package io.resnetspark.data.remote;
 
+import io.resnetspark.data.format.BatchChecksums;
 import io.resnetspark.data.format.Minibatch;
 import io.resnetspark.data.format.MixedBatch;
 import io.resnetspark.storage.Storage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Random;
 
 /**
@@ -14,13 +14,15 @@ import java.util.Random;
  */
 public final class GroupMixer {
     private final Storage storage;
+    private final BatchChecksums checks;
     private final long seed;
     private int cachedGroup = -1;
     private Minibatch mixed;
 
     /** @param seed the epoch's seed; with the group number (unique within an epoch) it fixes the mixing order */
-    public GroupMixer(Storage storage, long seed) {
+    public GroupMixer(Storage storage, BatchChecksums checks, long seed) {
         this.storage = storage;
+        this.checks = checks;
         this.seed = seed;
     }
 
@@ -38,9 +40,7 @@ public final class GroupMixer {
         Minibatch[] parts = new Minibatch[b.files().length];
         int n = 0;
         for (int i = 0; i < parts.length; i++) {
-            try (InputStream in = storage.open(Storage.path(b.files()[i]))) {
-                parts[i] = Minibatch.read(in, b.files()[i]);
-            }
+            parts[i] = checks.read(storage, b.files()[i]);
             if (i > 0 && parts[i].imageBytes() != parts[0].imageBytes()) {
                 throw new IOException(b.files()[i] + " holds " + parts[i].channels() + "x" + parts[i].height() + "x"
                         + parts[i].width() + " images, " + b.files()[0] + " " + parts[0].channels() + "x"

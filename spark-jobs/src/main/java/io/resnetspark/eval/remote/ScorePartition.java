@@ -1,5 +1,6 @@
 package io.resnetspark.eval.remote;
 
+import io.resnetspark.data.format.BatchChecksums;
 import io.resnetspark.data.format.BatchTransform;
 import io.resnetspark.data.format.Minibatch;
 import io.resnetspark.model.Normalization;
@@ -7,13 +8,11 @@ import io.resnetspark.scoring.ModelPool;
 import io.resnetspark.scoring.Prediction;
 import io.resnetspark.storage.RemoteStorage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
@@ -45,6 +44,7 @@ public final class ScorePartition implements FlatMapFunction<Iterator<String>, P
     private final int topK;
     private boolean foldBatchNorm = true;
     private LongAccumulator scored;
+    private Broadcast<BatchChecksums> checks;
 
     /**
      * @param batch images per forward pass; 0 = each file's own minibatch
@@ -68,6 +68,12 @@ public final class ScorePartition implements FlatMapFunction<Iterator<String>, P
         return this;
     }
 
+    /** Checks every file against the manifest's checksums before scoring it. */
+    public ScorePartition checking(Broadcast<BatchChecksums> checksums) {
+        this.checks = checksums;
+        return this;
+    }
+
     /** Score with batch norms folded into the convolutions (the default; performance.fold-batch-norm). */
     public ScorePartition foldingBatchNorm(boolean fold) {
         this.foldBatchNorm = fold;
@@ -86,7 +92,8 @@ public final class ScorePartition implements FlatMapFunction<Iterator<String>, P
         List<Prediction> out = new ArrayList<>();
         try {
             while (paths.hasNext()) {
-                Minibatch b = read(paths.next());
+                String file = paths.next();
+                Minibatch b = read(file);
                 int step = batch > 0 ? batch : Math.max(1, b.n());
                 for (int from = 0; from < b.n(); from += step) {
                     Minibatch part = slice(b, from, Math.min(b.n(), from + step));
@@ -94,7 +101,7 @@ public final class ScorePartition implements FlatMapFunction<Iterator<String>, P
                     INDArray probs = graph.outputSingle(false, ds.getFeatures());
                     float[][] rows = probs.toFloatMatrix();
                     for (int i = 0; i < part.n(); i++) {
-                        out.add(Prediction.of(part.sources()[i], part.labels()[i], rows[i], topK));
+                        out.add(Prediction.of(part.sources()[i], part.labels()[i], rows[i], topK).from(file, from + i));
                     }
                     if (scored != null) {
                         scored.add(part.n());
@@ -108,10 +115,7 @@ public final class ScorePartition implements FlatMapFunction<Iterator<String>, P
     }
 
     private Minibatch read(String file) throws IOException {
-        Minibatch b;
-        try (InputStream in = storage.storage().open(new Path(file))) {
-            b = Minibatch.read(in, file);
-        }
+        Minibatch b = (checks == null ? BatchChecksums.NONE : checks.value()).read(storage.storage(), file);
         if (b.channels() != expect.channels() || b.height() != expect.height() || b.width() != expect.width()) {
             throw new IOException(file + " holds " + b.channels() + "x" + b.height() + "x" + b.width()
                     + " images but the model takes " + expect.channels() + "x" + expect.height() + "x" + expect.width());

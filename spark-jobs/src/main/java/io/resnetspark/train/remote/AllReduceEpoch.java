@@ -1,5 +1,6 @@
 package io.resnetspark.train.remote;
 
+import io.resnetspark.data.format.BatchChecksums;
 import io.resnetspark.data.format.BatchTransform;
 import io.resnetspark.data.format.MixedBatch;
 import io.resnetspark.data.remote.GroupMixer;
@@ -49,6 +50,7 @@ public final class AllReduceEpoch
 
     private final Broadcast<byte[]> model;
     private final Broadcast<String[]> order;
+    private final Broadcast<BatchChecksums> checks;
     private final Settings s;
     private final RemoteStorage remote;
     private final LongAccumulator steps;
@@ -56,12 +58,14 @@ public final class AllReduceEpoch
     /**
      * @param model the starting network with its updater, as {@code ModelSerializer} writes it
      * @param order the epoch's train files in their shuffled order
+     * @param checks the files' checksums
      * @param steps counts the steps of rank 0, for progress
      */
-    public AllReduceEpoch(Broadcast<byte[]> model, Broadcast<String[]> order, Settings s, RemoteStorage remote,
-                          LongAccumulator steps) {
+    public AllReduceEpoch(Broadcast<byte[]> model, Broadcast<String[]> order, Broadcast<BatchChecksums> checks,
+                          Settings s, RemoteStorage remote, LongAccumulator steps) {
         this.model = model;
         this.order = order;
+        this.checks = checks;
         this.s = s;
         this.remote = remote;
         this.steps = steps;
@@ -98,7 +102,7 @@ public final class AllReduceEpoch
         ComputationGraph graph = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(model.value()), true);
         AllReduceListener sync = AllReduceListener.install(graph, ring);
         List<MixedBatch> mine = MixedBatch.forWorker(Arrays.asList(order.value()), workers, rank, s.groupSize());
-        GroupMixer mixer = new GroupMixer(remote.storage(), s.seed());
+        GroupMixer mixer = new GroupMixer(remote.storage(), checks.value(), s.seed());
         Prefetcher.Batch last = null;
         int done = 0;
         try (Prefetcher data = new Prefetcher(mine, mixer, s.transform(), s.seed(), s.prefetch())) {
@@ -133,19 +137,16 @@ public final class AllReduceEpoch
             INDArray state = graph.getUpdater().getStateViewArray();
             r.updaterState = state == null ? new float[0] : state.reshape(state.length()).toFloatVector();
         }
-        r.probe = graph.outputSingle(false, probe(remote.storage(), order.value()[0], s.eval())).reshape(-1)
+        r.probe = graph.outputSingle(false, probe(remote.storage(), checks.value(), order.value()[0], s.eval())).reshape(-1)
                 .toFloatVector();
         r.seconds = (System.nanoTime() - t0) / 1e9;
         return r;
     }
 
     /** The probe input: the first images of {@code file}, normalized as for evaluation. */
-    public static INDArray probe(io.resnetspark.storage.Storage storage, String file, BatchTransform eval)
-            throws IOException {
-        io.resnetspark.data.format.Minibatch m;
-        try (java.io.InputStream in = storage.open(io.resnetspark.storage.Storage.path(file))) {
-            m = io.resnetspark.data.format.Minibatch.read(in, file);
-        }
+    public static INDArray probe(io.resnetspark.storage.Storage storage, BatchChecksums checks, String file,
+                                 BatchTransform eval) {
+        io.resnetspark.data.format.Minibatch m = checks.read(storage, file);
         int n = Math.min(PROBE_IMAGES, m.n());
         byte[] px = Arrays.copyOf(m.pixels(), n * m.imageBytes());
         float[] x = eval.transform(px, n, m.channels(), m.height(), m.width(), new java.util.Random(0));
