@@ -4,22 +4,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
+import io.resnetspark.testing.Python;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The formats real image folders hold besides the JDK's own: CMYK JPEG (ImageNet's training set has about twenty),
- * TIFF and WebP, decoded by the TwelveMonkeys plugins. The files in src/test/resources/images were written by
- * Debian's python3-pil (libjpeg, libtiff, libwebp) from one 24x16 picture: the left half red, the right half blue,
- * the bottom four rows green.
+ * TIFF and WebP, decoded by the TwelveMonkeys plugins. The files are written by Debian's python3-pil (libjpeg,
+ * libtiff, libwebp) from one 24x16 picture: the left half red, the right half blue, the bottom four rows green.
  */
 class ImageFormatsTest {
     private static final long LIMIT = 50_000_000L;
 
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void writeFiles() {
+        Python.script("image_formats.py", dir, dir.resolve("images").toString());
+    }
+
     static byte[] resource(String name) throws Exception {
-        try (InputStream in = ImageFormatsTest.class.getResourceAsStream("/images/" + name)) {
-            return in.readAllBytes();
-        }
+        return Files.readAllBytes(dir.resolve("images").resolve(name));
     }
 
     /** The pixel at (x, y) as {r, g, b}. */
