@@ -62,11 +62,11 @@ final class BadFiles {
         return names;
     }
 
-    /** The one sentence for a damaged file found while epoch {@code epoch} ran, or {@code e} as it was. */
-    static RuntimeException explain(RuntimeException e, int epoch) {
+    /** The one sentence for a damaged file found while epoch {@code epoch} ran; null when {@code e} is not about one. */
+    static UserError explain(Exception e, int epoch) {
         DamagedFileException d = DamagedFileException.in(e);
         if (d == null) {
-            return e;
+            return null;
         }
         return new UserError(d.getMessage() + ", or set train.on-bad-file = skip to train without it; epoch " + epoch
                 + " stopped, and --resume continues from the last checkpoint", e);

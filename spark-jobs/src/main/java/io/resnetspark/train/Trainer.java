@@ -177,8 +177,13 @@ public final class Trainer {
                 checkFinite(graph, score, epoch, iteration, lr);
                 val = validation.score(valFiles);
                 test = s.trackTest() ? validation.score(testFiles) : null;
-            } catch (RuntimeException e) {
-                throw BadFiles.explain(e, epoch);
+            } catch (Exception e) {
+                // Spark's exceptions are checked ones that Scala throws undeclared: caught here, rethrown as they were
+                UserError damaged = BadFiles.explain(e, epoch);
+                if (damaged != null) {
+                    throw damaged;
+                }
+                throw e;
             }
             lock.check();
             Map<String, Object> line = record.line(epoch, iteration, score, graph.calcRegularizationScore(true), val,
@@ -213,7 +218,8 @@ public final class Trainer {
                      () -> sc.cancelJobGroup(group))) {
             try {
                 return master.fitEpoch(order, s.seed() * 1000L + epoch, steps);
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
+                // a SparkException (checked, thrown undeclared by Scala) when the watchdog cancelled the jobs
                 if (stall.fired()) {
                     throw new UserError(String.format(Locale.ROOT, "epoch %d made no progress for %s "
                             + "(train.stall-timeout) after step %d of %d, so its Spark jobs were cancelled: an executor "

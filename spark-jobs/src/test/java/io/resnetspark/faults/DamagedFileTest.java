@@ -84,9 +84,20 @@ class DamagedFileTest {
         Path data = SyntheticData.write(tmp.resolve("data"), 1, 16, 32, 6, 2, 11);
         damage(data.resolve(DAMAGED));
         Path run = tmp.resolve("run");
-        TrainRuns.Outcome r = TrainRuns.cli(args(data.toString(), run, "--set", "train.on-bad-file=skip"));
-        assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("leaving out minibatch file") && r.err().contains(DAMAGED), r.err());
+        // the stages write their progress to System.err, which TrainRuns leaves alone
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        TrainRuns.Outcome r;
+        try {
+            System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+            r = TrainRuns.cli(args(data.toString(), run, "--set", "train.on-bad-file=skip"));
+        } finally {
+            System.setErr(stderr);
+        }
+        String console = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+        stderr.print(console);
+        assertEquals(0, r.code(), r.err() + console);
+        assertTrue(console.contains("leaving out minibatch file") && console.contains(DAMAGED), console);
         List<Map<String, Object>> metrics = SyntheticData.metrics(run);
         assertEquals(1, metrics.size());
         @SuppressWarnings("unchecked")

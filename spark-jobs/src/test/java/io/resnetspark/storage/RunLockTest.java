@@ -64,8 +64,10 @@ class RunLockTest {
         // a holder on this host whose process is gone: taken over at once
         plant(storage, dir, holder(InetAddress.getLocalHost().getHostName(), deadPid(), System.currentTimeMillis()));
         try (RunLock taken = RunLock.acquire(storage, dir, "pipeline")) {
-            String now = storage.readString(new org.apache.hadoop.fs.Path(dir, RunLock.FILE));
-            assertTrue(now.contains("\"pid\":" + ProcessHandle.current().pid()) && !now.contains("theirs"), now);
+            Map<?, ?> now = ModelStore.JSON.readValue(storage.readString(new org.apache.hadoop.fs.Path(dir, RunLock.FILE)),
+                    Map.class);
+            assertEquals(ProcessHandle.current().pid(), ((Number) now.get("pid")).longValue(), now.toString());
+            assertFalse("theirs".equals(now.get("token")), now.toString());
         }
         // a holder elsewhere that stopped beating: taken over once its heartbeat is older than the stale limit
         plant(storage, dir, holder("elsewhere", 1, System.currentTimeMillis() - RunLock.STALE.toMillis() - 60_000));
@@ -94,9 +96,10 @@ class RunLockTest {
     @Test
     void aSecondPipelineOnTheSameRootIsRefusedBeforeAnyWork() throws Exception {
         Path root = tmp.resolve("pipeline-root");
+        Path source = Files.createDirectories(tmp.resolve("images"));
         Storage storage = new Storage(new Configuration());
         plant(storage, Storage.path(root.toString()), holder("cron-host", 4242, System.currentTimeMillis()));
-        Cli.Outcome r = Cli.run("pipeline", "--set", "pipeline.root=" + root, "--set", "prepare.source=" + tmp,
+        Cli.Outcome r = Cli.run("pipeline", "--set", "pipeline.root=" + root, "--set", "prepare.source=" + source,
                 "--set", "spark.master=local[1]");
         assertEquals(2, r.code(), r.err());
         String err = r.err().strip();
