@@ -1,5 +1,6 @@
 package io.resnetspark.data;
 
+import io.resnetspark.data.format.SplitHash;
 import io.resnetspark.common.UserError;
 import io.resnetspark.data.format.PrepareItem;
 import io.resnetspark.storage.Storage;

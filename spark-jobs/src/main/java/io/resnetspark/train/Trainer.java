@@ -13,6 +13,7 @@ import io.resnetspark.model.ResNetBuilder;
 import io.resnetspark.model.ResNetOptions;
 import io.resnetspark.spark.LiveCount;
 import io.resnetspark.spark.SparkSetup;
+import io.resnetspark.spark.StageSession;
 import io.resnetspark.storage.MetricsLog;
 import io.resnetspark.storage.RemoteStorage;
 import io.resnetspark.storage.Storage;
@@ -98,9 +99,8 @@ public final class Trainer {
             storage.markCommitted(run);
             return new Result(false, start, true, run);
         }
-        SparkSession session = SparkSetup.start(config, "train");
-        try {
-            int epoch = train(session, manifest, data, run, start, history, trainFiles,
+        try (StageSession spark = new StageSession(config, "train")) {
+            int epoch = train(spark.get(), manifest, data, run, start, history, trainFiles,
                     Manifest.files(storage, data, "val"), testFiles);
             boolean complete = epoch >= s.epochs();
             if (complete) {
@@ -110,8 +110,6 @@ public final class Trainer {
                         + " (train.stop-after-epochs); continue with --resume");
             }
             return new Result(false, epoch, complete, run);
-        } finally {
-            session.stop();
         }
     }
 

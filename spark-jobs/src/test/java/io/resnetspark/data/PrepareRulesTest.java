@@ -1,5 +1,6 @@
 package io.resnetspark.data;
 
+import io.resnetspark.data.format.SplitHash;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
