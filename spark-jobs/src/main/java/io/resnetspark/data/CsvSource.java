@@ -1,8 +1,8 @@
 package io.resnetspark.data;
 
-import io.resnetspark.data.format.SplitHash;
 import io.resnetspark.common.UserError;
 import io.resnetspark.data.format.PrepareItem;
+import io.resnetspark.data.format.SplitHash;
 import io.resnetspark.data.format.SplitValues;
 import io.resnetspark.storage.Storage;
 import java.io.BufferedReader;

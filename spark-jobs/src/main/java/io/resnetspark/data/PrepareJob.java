@@ -1,6 +1,5 @@
 package io.resnetspark.data;
 
-import io.resnetspark.data.format.SplitHash;
 import io.resnetspark.common.Progress;
 import io.resnetspark.common.ProgressPoller;
 import io.resnetspark.common.UserError;
@@ -9,6 +8,7 @@ import io.resnetspark.data.format.DecodedItem;
 import io.resnetspark.data.format.ImageDecoder;
 import io.resnetspark.data.format.PrepareItem;
 import io.resnetspark.data.format.Preprocessor;
+import io.resnetspark.data.format.SplitHash;
 import io.resnetspark.data.remote.BatchFileWriter;
 import io.resnetspark.data.remote.ChunkByFile;
 import io.resnetspark.data.remote.DecodePartition;

@@ -1,8 +1,8 @@
 package io.resnetspark.data;
 
-import io.resnetspark.data.format.SplitHash;
 import io.resnetspark.common.UserError;
 import io.resnetspark.config.JobConfig;
+import io.resnetspark.data.format.SplitHash;
 import java.util.List;
 
 /** The {@code prepare.*} keys, validated before any Spark work; each problem is one sentence naming its key. */

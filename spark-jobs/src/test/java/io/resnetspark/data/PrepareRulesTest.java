@@ -1,11 +1,11 @@
 package io.resnetspark.data;
 
-import io.resnetspark.data.format.SplitHash;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.resnetspark.bench.DecodeThroughput;
+import io.resnetspark.data.format.SplitHash;
 import io.resnetspark.model.Normalization;
 import java.util.LinkedHashMap;
 import java.util.List;

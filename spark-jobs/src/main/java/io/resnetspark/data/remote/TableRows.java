@@ -1,9 +1,8 @@
 package io.resnetspark.data.remote;
 
-import io.resnetspark.data.format.SplitHash;
-
 import io.resnetspark.data.format.PrepareItem;
 import io.resnetspark.data.format.RowName;
+import io.resnetspark.data.format.SplitHash;
 import io.resnetspark.data.format.SplitValues;
 import java.io.Serializable;
 import java.util.HashMap;
