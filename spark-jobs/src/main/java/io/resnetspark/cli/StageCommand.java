@@ -47,6 +47,9 @@ final class StageCommand implements Command {
             "test-fraction", "split-seed", "partitions"}) {
             prepare.put(k, "prepare." + k);
         }
+        for (String k : new String[] {"image", "label", "split", "id"}) {
+            prepare.put(k + "-col", "table." + k + "-column");
+        }
         return List.of(
                 stage("prepare", "decode, resize and shard images into minibatch files with a manifest", prepare,
                         Map.of("overwrite", "prepare.overwrite")),
@@ -64,7 +67,8 @@ final class StageCommand implements Command {
                         Map.of("overwrite", "export.overwrite")),
                 stage("predict", "classify raw images with an exported model; Parquet + CSV rows with top-k classes",
                         Map.of("model", "predict.model", "images", "predict.images", "out", "predict.out",
-                                "top-k", "predict.top-k", "batch", "predict.batch"),
+                                "top-k", "predict.top-k", "batch", "predict.batch", "format", "predict.format",
+                                "image-col", "table.image-column", "id-col", "table.id-column"),
                         Map.of("overwrite", "predict.overwrite")),
                 new StageCommand("pipeline", "run prepare, train, evaluate and export in order (each skips itself "
                         + "when already done)", Map.of("root", "pipeline.root", "name", "pipeline.name", "version",

@@ -2,6 +2,8 @@ package io.resnetspark.data;
 
 import io.resnetspark.common.UserError;
 import io.resnetspark.data.format.PrepareItem;
+import io.resnetspark.data.format.SplitHash;
+import io.resnetspark.data.format.SplitValues;
 import io.resnetspark.storage.Storage;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -10,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 
@@ -21,9 +22,6 @@ import org.apache.hadoop.fs.Path;
  * hash of the row's name. Rows with a bad label, bad pixels or another size are skipped with a reason.
  */
 public final class CsvSource {
-    private static final Map<String, String> SPLITS = Map.of("training", "train", "train", "train",
-            "publictest", "val", "val", "val", "validation", "val", "privatetest", "test", "test", "test");
-
     private CsvSource() {
     }
 
@@ -132,15 +130,16 @@ public final class CsvSource {
                 Row r = new Row();
                 r.name = f.getName() + "#line" + lineNo;
                 List<String> v = split(line);
-                String splitValue = si >= 0 && si < v.size() ? v.get(si).trim().toLowerCase(Locale.ROOT) : null;
-                if (splitValue != null && SPLITS.containsKey(splitValue)) {
-                    r.split = SPLITS.get(splitValue);
+                String splitValue = si >= 0 && si < v.size() ? v.get(si) : null;
+                String split = SplitValues.of(splitValue);
+                if (split != null) {
+                    r.split = split;
                     r.fromColumn = true;
                 } else {
                     r.split = hash.split(r.name);
                 }
                 rows.add(r);
-                if (si >= 0 && splitValue != null && !SPLITS.containsKey(splitValue)) {
+                if (si >= 0 && splitValue != null && split == null) {
                     r.reason = "unknown split value '" + v.get(si).trim() + "' in column " + cols.split();
                     continue;
                 }

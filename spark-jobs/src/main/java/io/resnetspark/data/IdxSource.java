@@ -2,6 +2,7 @@ package io.resnetspark.data;
 
 import io.resnetspark.common.UserError;
 import io.resnetspark.data.format.PrepareItem;
+import io.resnetspark.data.format.SplitHash;
 import io.resnetspark.storage.Storage;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;

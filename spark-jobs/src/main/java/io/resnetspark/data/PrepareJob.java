@@ -8,6 +8,7 @@ import io.resnetspark.data.format.DecodedItem;
 import io.resnetspark.data.format.ImageDecoder;
 import io.resnetspark.data.format.PrepareItem;
 import io.resnetspark.data.format.Preprocessor;
+import io.resnetspark.data.format.SplitHash;
 import io.resnetspark.data.remote.BatchFileWriter;
 import io.resnetspark.data.remote.ChunkByFile;
 import io.resnetspark.data.remote.DecodePartition;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -93,8 +95,11 @@ public final class PrepareJob {
         }
     }
 
-    /** Driver only: the inputs of the source, in their fixed order. */
-    public SourceListing list() {
+    /**
+     * Driver only: the inputs of the source, in their fixed order. Only a table is listed through Spark
+     * ({@code spark} is asked for a session then); the other sources are listed before Spark starts.
+     */
+    public SourceListing list(Supplier<SparkSession> spark) {
         Path src = Storage.path(s.source());
         if (!storage.exists(src)) {
             throw new UserError("prepare.source " + s.source() + " does not exist");
@@ -103,10 +108,11 @@ public final class PrepareJob {
         SourceListing l = switch (s.format()) {
             case "idx" -> IdxSource.list(storage, src, hash, s.classes());
             case "csv" -> CsvSource.list(storage, src, hash, s.classes(), s.csv());
+            case "parquet" -> TableSource.list(spark.get(), src, hash, s.classes(), s.table());
             default -> ImageFolderSource.list(storage, src, hash);
         };
         if (l.items().isEmpty()) {
-            throw new UserError("prepare.source " + s.source() + " holds no input files");
+            throw new UserError("prepare.source " + s.source() + " holds no inputs");
         }
         if (s.maxPerSplit() > 0) {
             l = firstOfEachSplit(l, s.maxPerSplit());
@@ -128,16 +134,18 @@ public final class PrepareJob {
                 items.add(i);
             }
         }
-        return new SourceListing(l.classes(), items, l.dataset(), l.width(), l.height(), l.splitRule(), l.notes());
+        return new SourceListing(l.classes(), items, l.dataset(), l.width(), l.height(), l.splitRule(), l.notes(),
+                l.table());
     }
 
     /** The preprocessing for this source: output size and channels. */
     public Preprocessor preprocessor(SourceListing l) {
-        int channels = s.channels() != 0 ? s.channels() : s.format().equals("imagefolder") ? 3 : 1;
+        // record formats hold gray pixels; image files and tables of them are mostly color
+        int channels = s.channels() != 0 ? s.channels() : s.format().equals("idx") || s.format().equals("csv") ? 1 : 3;
         int w = l.width();
         int h = l.height();
         if (s.size() == 0 && w == 0) {
-            int[] first = firstImageSize(l);
+            int[] first = l.table() != null ? l.table().firstImageSize() : firstImageSize(l);
             w = first[0];
             h = first[1];
         }
@@ -187,8 +195,9 @@ public final class PrepareJob {
             }
         }
         Broadcast<byte[][]> raw = pixels.isEmpty() ? null : jsc.broadcast(pixels.toArray(new byte[0][]));
-        JavaRDD<DecodedItem> rdd = jsc.parallelize(shipped, parts)
-                .mapPartitions(new DecodePartition(pre, s.source(), remote, decoded, raw))
+        DecodePartition decoder = new DecodePartition(pre, s.source(), remote, decoded, raw);
+        JavaRDD<DecodedItem> rdd = (l.table() != null ? l.table().decode(jsc, items, decoder, parts)
+                : jsc.parallelize(shipped, parts).mapPartitions(decoder))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         List<DecodedItem> statuses = withProgress("prepare: decode", "images", items.size(), decoded::value,
                 () -> new ArrayList<>(rdd.map(DecodedItem::status).collect()));

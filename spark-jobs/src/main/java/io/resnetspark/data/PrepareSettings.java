@@ -2,17 +2,18 @@ package io.resnetspark.data;
 
 import io.resnetspark.common.UserError;
 import io.resnetspark.config.JobConfig;
+import io.resnetspark.data.format.SplitHash;
 import java.util.List;
 
 /** The {@code prepare.*} keys, validated before any Spark work; each problem is one sentence naming its key. */
 public record PrepareSettings(String source, String format, String out, int size, int channels, int batch,
                               double valFraction, double testFraction, long splitSeed, boolean overwrite,
                               int partitions, long maxPixels, List<String> classes, CsvSource.Columns csv,
-                              int maxPerSplit) {
+                              int maxPerSplit, TableSource.Columns table) {
 
     public static PrepareSettings from(JobConfig c) {
         String source = c.require("prepare.source", "source data (--source)");
-        String format = c.getChoice("prepare.format", "imagefolder", "idx", "csv");
+        String format = c.getChoice("prepare.format", "imagefolder", "idx", "csv", "parquet");
         String out = c.require("prepare.out", "output location (--out)");
         int size = c.getInt("prepare.size", 0, 4096);
         if (size > 0 && size < 8) {
@@ -42,8 +43,8 @@ public record PrepareSettings(String source, String format, String out, int size
             throw new UserError("configuration key 'prepare.classes' must list distinct, non-empty class names");
         }
         if (!classes.isEmpty() && format.equals("imagefolder")) {
-            throw new UserError("configuration key 'prepare.classes' applies to idx and csv sources; an ImageFolder's "
-                    + "classes are its folder names");
+            throw new UserError("configuration key 'prepare.classes' applies to idx, csv and parquet sources; an "
+                    + "ImageFolder's classes are its folder names");
         }
         CsvSource.Columns csv = new CsvSource.Columns(
                 c.require("prepare.csv.label-column", "csv label column"),
@@ -55,7 +56,8 @@ public record PrepareSettings(String source, String format, String out, int size
             throw new UserError("configuration key 'prepare.out' (" + out + ") must not be inside prepare.source");
         }
         return new PrepareSettings(src, format, dst, size, channels, batch, val, test, seed, overwrite, partitions,
-                maxPixels, classes, csv, c.getInt("prepare.max-per-split", 0, Integer.MAX_VALUE));
+                maxPixels, classes, csv, c.getInt("prepare.max-per-split", 0, Integer.MAX_VALUE),
+                format.equals("parquet") ? TableSource.Columns.from(c) : null);
     }
 
     public SplitHash splitHash() {

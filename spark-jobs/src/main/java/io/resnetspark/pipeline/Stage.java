@@ -11,6 +11,7 @@ import io.resnetspark.export.Exporter;
 import io.resnetspark.predict.PredictSettings;
 import io.resnetspark.predict.Predictor;
 import io.resnetspark.spark.SparkSetup;
+import io.resnetspark.spark.StageSession;
 import io.resnetspark.storage.Storage;
 import io.resnetspark.train.TrainSettings;
 import io.resnetspark.train.Trainer;
@@ -65,20 +66,14 @@ public record Stage(String name, Consumer<JobConfig> check, Work work) {
             out.println("already prepared at " + settings.out() + " (manifest.json present; --overwrite to redo)");
             return;
         }
-        SourceListing listing = job.list();
-        Preprocessor pre = job.preprocessor(listing);
-        log.printf("prepare: %,d inputs, %d classes, %s -> %dx%dx%d, batch %d%n", listing.items().size(),
-                listing.classes().size(), settings.format(), pre.channels(), pre.height(), pre.width(),
-                settings.batch());
-        boolean ours = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
-        SparkSession spark = SparkSetup.start(c, "prepare");
-        try {
-            job.run(spark, listing, pre, SparkSetup.executorHadoopSettings(spark, c));
+        try (StageSession spark = new StageSession(c, "prepare")) {
+            SourceListing listing = job.list(spark::get);
+            Preprocessor pre = job.preprocessor(listing);
+            log.printf("prepare: %,d inputs, %d classes, %s -> %dx%dx%d, batch %d%n", listing.items().size(),
+                    listing.classes().size(), settings.format(), pre.channels(), pre.height(), pre.width(),
+                    settings.batch());
+            job.run(spark.get(), listing, pre, SparkSetup.executorHadoopSettings(spark.get(), c));
             out.println("prepared " + settings.out());
-        } finally {
-            if (ours) {
-                spark.stop();
-            }
         }
     }
 
@@ -95,24 +90,18 @@ public record Stage(String name, Consumer<JobConfig> check, Work work) {
             out.println("[evaluate] " + dir + " is already committed; skipping (use --overwrite to redo it)");
             return;
         }
-        SparkSession spark = SparkSetup.start(c, "evaluate");
-        try {
-            Evaluator.run(c, spark, out);
-        } finally {
-            spark.stop();
+        try (StageSession spark = new StageSession(c, "evaluate")) {
+            Evaluator.run(c, spark.get(), out);
         }
     }
 
     private static void predict(JobConfig c, PrintStream out, PrintStream log) throws Exception {
         PredictSettings s = PredictSettings.from(c);
-        SparkSession spark = SparkSetup.start(c, "predict");
         Predictor.Result r;
-        try {
+        try (StageSession session = new StageSession(c, "predict")) {
+            SparkSession spark = session.get();
             r = Predictor.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()),
                     SparkSetup.executorHadoopSettings(spark, c), s);
-        } finally {
-            // a session left behind would be handed, with this master, to the next stage in the same JVM
-            spark.stop();
         }
         out.println(r.skipped() ? "predictions: " + r.out() + " already complete (predict.overwrite=true redoes them)"
                 : "predictions: " + r.out() + " (" + r.images() + " images, " + r.failed() + " could not be read)");

@@ -4,7 +4,12 @@ import io.resnetspark.common.Progress;
 import io.resnetspark.common.ProgressPoller;
 import io.resnetspark.common.UserError;
 import io.resnetspark.model.ModelMetadata;
-import io.resnetspark.predict.remote.PredictPartition;
+import io.resnetspark.data.TableSource;
+import io.resnetspark.data.format.RowName;
+import io.resnetspark.predict.remote.ImageInputs;
+import io.resnetspark.predict.remote.ImageScorer;
+import io.resnetspark.predict.remote.ScoreImages;
+import io.resnetspark.predict.remote.TopClasses;
 import io.resnetspark.spark.Partitions;
 import io.resnetspark.storage.ModelFile;
 import io.resnetspark.storage.RemoteStorage;
@@ -21,19 +26,23 @@ import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Batch inference on raw images, on the driver side: list the images, ship the model bytes once
- * (broadcast), let executors decode, preprocess exactly as prepare did, and score; write Parquet and
- * CSV rows (path, top-k classes and probabilities, or an error), then {@code _SUCCESS}.
+ * Batch inference on raw images, on the driver side: list the images (files, or the rows of a Parquet
+ * table of images), ship the model bytes once (broadcast), let executors decode, preprocess exactly as
+ * prepare did, and score; write Parquet and CSV rows (path or row name, top-k classes and
+ * probabilities, or an error), then {@code _SUCCESS}.
  */
 public final class Predictor {
 
@@ -57,28 +66,40 @@ public final class Predictor {
         ModelFile file = ModelFile.read(storage, modelZip);
         byte[] model = file.zip();
         ModelMetadata meta = file.metadata();
-        List<String> images = list(storage, Storage.path(s.images()));
-        if (images.isEmpty()) {
-            throw new UserError("no files found under " + s.images() + " (hidden files, starting with . or _, are ignored)");
-        }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<byte[]> modelBytes = jsc.broadcast(model);
-        // a task holds its partition's rows until they are stored: at most 16 batches' worth each by default,
-        // so executor memory does not grow with the number of images
-        int partitions = Partitions.of(jsc, images.size(), 16L * s.batch(), s.batch(), s.partitions());
-        JavaRDD<String> paths = jsc.parallelize(images, partitions);
         // a model with fewer classes than top-k lists all of them; rows and schema must agree
         int topK = Math.min(s.topK(), meta.classes().size());
-        PredictPartition fn = new PredictPartition(modelBytes, Storage.sha256(model), meta, topK, s.batch(),
-                s.maxPixels(), new RemoteStorage(hadoopSettings));
-        Progress progress = new Progress("predict", "images", images.size());
+        Broadcast<byte[]> modelBytes = jsc.broadcast(model);
+        ImageScorer scorer = new ImageScorer(modelBytes, Storage.sha256(model), meta, s.maxPixels(), s.foldBatchNorm());
         org.apache.spark.util.LongAccumulator done = jsc.sc().longAccumulator("predicted");
-        fn = fn.counting(done).foldingBatchNorm(s.foldBatchNorm());
-        JavaRDD<Row> rows = paths.mapPartitions(fn);
+        JavaRDD<Row> rows;
+        long inputs;
+        if (s.table() == null) {
+            List<String> images = list(storage, Storage.path(s.images()));
+            if (images.isEmpty()) {
+                throw new UserError("no files found under " + s.images()
+                        + " (hidden files, starting with . or _, are ignored)");
+            }
+            inputs = images.size();
+            rows = jsc.parallelize(images, partitions(jsc, inputs, s)).mapPartitions(new ScoreImages<>(scorer,
+                    s.batch(), ImageInputs.files(new RemoteStorage(hadoopSettings)),
+                    new TopClasses<String>(meta.classes(), topK, p -> p)).counting(done));
+        } else {
+            Dataset<Row> table = tableRows(spark, s);
+            inputs = table.count();
+            JavaRDD<Row> in = table.javaRDD();
+            int parts = partitions(jsc, inputs, s);
+            if (in.getNumPartitions() < parts) {
+                in = in.repartition(parts);
+            }
+            rows = in.mapPartitions(new ScoreImages<>(scorer, s.batch(), ImageInputs.cell(1),
+                    new TopClasses<Row>(meta.classes(), topK, r -> r.getString(0))).counting(done));
+        }
+        Progress progress = new Progress("predict", "images", inputs);
         // written twice and counted once; on local disk, so executor memory stays flat however many images
         Dataset<Row> df = spark.createDataFrame(rows, schema(topK)).persist(StorageLevel.DISK_ONLY());
         long failed;
-        try (ProgressPoller watcher = new ProgressPoller(progress, images.size(), done::value, null)) {
+        try (ProgressPoller watcher = new ProgressPoller(progress, inputs, done::value, null)) {
             storage.delete(out);
             df.write().mode(SaveMode.Overwrite).parquet(new Path(out, "parquet").toString());
             df.write().mode(SaveMode.Overwrite).option("header", "true").csv(new Path(out, "csv").toString());
@@ -87,9 +108,39 @@ public final class Predictor {
             df.unpersist();
             modelBytes.destroy();
         }
-        progress.update(images.size(), failed + " failed");
+        progress.update(inputs, failed + " failed");
         storage.markCommitted(out);
-        return new Result(images.size(), failed, out.toString());
+        return new Result(inputs, failed, out.toString());
+    }
+
+    /**
+     * A task holds its partition's rows until they are stored: at most 16 batches' worth each by default,
+     * so executor memory does not grow with the number of images.
+     */
+    private static int partitions(JavaSparkContext jsc, long inputs, PredictSettings s) {
+        return Partitions.of(jsc, inputs, 16L * s.batch(), s.batch(), s.partitions());
+    }
+
+    /** A table's rows as (name, image cell): named by the id column, else by file and row number. */
+    static Dataset<Row> tableRows(SparkSession spark, PredictSettings s) {
+        Path source = Storage.path(s.images());
+        Dataset<Row> t = TableSource.read(spark, source, "predict.images");
+        TableSource.require(t, source, s.table().image(), "table.image-column");
+        String root = source.toString();
+        Column id;
+        if (s.table().id().isEmpty()) {
+            id = functions.lit(null).cast(DataTypes.StringType);
+        } else {
+            TableSource.require(t, source, s.table().id(), "table.id-column");
+            id = functions.col(s.table().id()).cast(DataTypes.StringType);
+        }
+        Dataset<Row> keyed = t.select(id.as("id"), functions.col("_metadata.file_path").as("file"),
+                functions.col("_metadata.row_index").as("row"), functions.col(s.table().image()).as("image"));
+        StructType schema = DataTypes.createStructType(List.of(
+                DataTypes.createStructField("name", DataTypes.StringType, false),
+                keyed.schema().apply("image")));
+        return spark.createDataFrame(keyed.javaRDD().map(r -> RowFactory.create(
+                RowName.of(r.get(0), r.getString(1), r.getLong(2), root), r.get(3))), schema);
     }
 
     static StructType schema(int topK) {

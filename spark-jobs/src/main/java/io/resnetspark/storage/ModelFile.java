@@ -17,7 +17,11 @@ import org.apache.hadoop.fs.Path;
 public record ModelFile(Path path, byte[] zip, String sha256, ModelMetadata metadata) {
 
     public static ModelFile read(Storage storage, Path path) {
-        byte[] zip = storage.readBytes(path);
+        return of(path, storage.readBytes(path));
+    }
+
+    /** A model zip already in memory, read from {@code path}. */
+    public static ModelFile of(Path path, byte[] zip) {
         return new ModelFile(path, zip, Storage.sha256(zip), metadata(zip, path.toString()));
     }
 

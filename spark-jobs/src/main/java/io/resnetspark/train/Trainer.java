@@ -15,6 +15,7 @@ import io.resnetspark.model.ResNetBuilder;
 import io.resnetspark.model.ResNetOptions;
 import io.resnetspark.spark.LiveCount;
 import io.resnetspark.spark.SparkSetup;
+import io.resnetspark.spark.StageSession;
 import io.resnetspark.storage.MetricsLog;
 import io.resnetspark.storage.RemoteStorage;
 import io.resnetspark.storage.RunLock;
@@ -109,9 +110,8 @@ public final class Trainer {
             storage.markCommitted(run);
             return new Result(false, start, true, run);
         }
-        SparkSession session = SparkSetup.start(config, "train");
-        try {
-            int epoch = train(session, lock, manifest, data, run, start, history, trainFiles,
+        try (StageSession spark = new StageSession(config, "train")) {
+            int epoch = train(spark.get(), lock, manifest, data, run, start, history, trainFiles,
                     Manifest.files(storage, data, "val"), testFiles);
             boolean complete = epoch >= s.epochs();
             if (complete) {
@@ -121,8 +121,6 @@ public final class Trainer {
                         + " (train.stop-after-epochs); continue with --resume");
             }
             return new Result(false, epoch, complete, run);
-        } finally {
-            session.stop();
         }
     }
 

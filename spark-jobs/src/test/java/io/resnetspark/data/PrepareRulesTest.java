@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.resnetspark.bench.DecodeThroughput;
+import io.resnetspark.data.format.SplitHash;
 import io.resnetspark.model.Normalization;
 import java.util.LinkedHashMap;
 import java.util.List;

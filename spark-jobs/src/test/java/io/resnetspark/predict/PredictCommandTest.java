@@ -20,6 +20,7 @@ import io.resnetspark.model.ResNetOptions;
 import io.resnetspark.storage.Storage;
 import io.resnetspark.testing.Cli;
 import io.resnetspark.testing.LearnableImages;
+import io.resnetspark.testing.ParquetTables;
 import io.resnetspark.testing.S3Server;
 import java.io.File;
 import java.nio.file.Files;
@@ -152,6 +153,61 @@ class PredictCommandTest {
             for (String printed : r) {
                 assertFalse(printed.contains(S3Server.SECRET_KEY) || printed.contains(S3Server.ACCESS_KEY));
             }
+        }
+    }
+
+    /** A Parquet table of images (another tool's writer) scores as the same images in files do, rows named by id. */
+    @Test
+    void predictsTheRowsOfAParquetTable() throws Exception {
+        Path images = dir.resolve("images");
+        LearnableImages.write(images, 2);
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        try (var files = Files.walk(images)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                Map<String, Object> row = new java.util.LinkedHashMap<>();
+                row.put("key", images.relativize(f).toString());
+                row.put("bytes", Files.readAllBytes(f));
+                rows.add(row);
+            }
+        }
+        rows.add(Map.of("key", "garbage", "bytes", "not an image".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Path table = Files.createDirectories(dir.resolve("table"));
+        ParquetTables.write(new org.apache.hadoop.fs.Path(table.resolve("t.parquet").toUri()),
+                "message t { required binary key (STRING); optional binary bytes; }", rows);
+        ResNetOptions o = ResNetOptions.builder("resnet20").classes(2).input(1, 16, 16).build();
+        File model = dir.resolve("model.zip").toFile();
+        ModelStore.save(ResNetBuilder.build(o, Optimization.defaults()), ModelMetadata.of(o, LearnableImages.CLASSES,
+                new Normalization(new double[] {0.5}, new double[] {0.25})), false, model);
+
+        String[] fromFiles = Cli.strings("predict", "--model", model.toString(), "--images", images.toString(),
+                "--out", dir.resolve("out-files").toString(), "--set", "spark.master=local[2]");
+        assertEquals("0", fromFiles[0], fromFiles[2]);
+        String[] fromTable = Cli.strings("predict", "--format", "parquet", "--model", model.toString(), "--images",
+                table.toString(), "--image-col", "bytes", "--id-col", "key", "--out", dir.resolve("out-table").toString(),
+                "--set", "spark.master=local[2]");
+        assertEquals("0", fromTable[0], fromTable[2]);
+
+        SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
+        Map<String, Row> byFile = new HashMap<>();
+        Map<String, Row> byId = new HashMap<>();
+        try {
+            for (Row r : spark.read().parquet(dir.resolve("out-files/parquet").toString()).collectAsList()) {
+                byFile.put(r.getString(0).replaceFirst("^file:", "").replace(images.toString() + "/", ""), r);
+            }
+            for (Row r : spark.read().parquet(dir.resolve("out-table/parquet").toString()).collectAsList()) {
+                byId.put(r.getString(0), r);
+            }
+        } finally {
+            spark.stop();
+        }
+        assertEquals(rows.size(), byId.size(), byId.keySet().toString());
+        assertNotNull(byId.get("garbage").getString(1), "an undecodable cell gets an error row");
+        for (Map.Entry<String, Row> e : byFile.entrySet()) {
+            Row t = byId.get(e.getKey());
+            assertNotNull(t, e.getKey() + " in " + byId.keySet());
+            assertNull(t.getString(1), e.getKey());
+            assertEquals(e.getValue().getString(2), t.getString(2), e.getKey());
+            assertEquals(e.getValue().getDouble(3), t.getDouble(3), 1e-6, e.getKey());
         }
     }
 

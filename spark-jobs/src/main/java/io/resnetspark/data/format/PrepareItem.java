@@ -4,8 +4,9 @@ import java.io.Serializable;
 
 /**
  * One input as the driver lists it: its position in the fixed order, its name relative to the source
- * (what the minibatch records and the manifest lists), split and label, and either a file to decode
- * or the raw grayscale pixels of an idx/csv record. A plain class rather than a record because Spark
+ * (what the minibatch records and the manifest lists), split and label, and either a file to decode,
+ * the raw grayscale pixels of an idx/csv record, or (table sources) the row's place in the table, whose
+ * image cell the executor reads. A plain class rather than a record because Spark
  * ships it with Kryo, which cannot set record fields.
  */
 public class PrepareItem implements Serializable {
@@ -27,6 +28,11 @@ public class PrepareItem implements Serializable {
      * broadcast, not in the task, where a partition of 2,000 of them made Spark warn of a task of very large size.
      */
     public int rawSlot = -1;
+    /** Table sources: the row's Parquet file and row number in it, else null and -1. */
+    public String tableFile;
+    public long tableRow = -1;
+    /** Table sources, on the executor only: the row's image cell ({@link ImageCell}). */
+    public transient Object cell;
 
     public PrepareItem() {
     }

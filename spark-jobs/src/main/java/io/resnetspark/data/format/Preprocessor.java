@@ -47,6 +47,10 @@ public final class Preprocessor implements Serializable {
         return channels;
     }
 
+    public long maxPixels() {
+        return maxPixels;
+    }
+
     public int imageBytes() {
         return channels * width * height;
     }

@@ -2,6 +2,7 @@ package io.resnetspark.data.remote;
 
 import io.resnetspark.data.format.BadInputException;
 import io.resnetspark.data.format.DecodedItem;
+import io.resnetspark.data.format.ImageCell;
 import io.resnetspark.data.format.PrepareItem;
 import io.resnetspark.data.format.Preprocessor;
 import io.resnetspark.storage.RemoteStorage;
@@ -45,13 +46,19 @@ public final class DecodePartition implements FlatMapFunction<Iterator<PrepareIt
 
             @Override
             public DecodedItem next() {
-                DecodedItem d = decode(items.next());
-                done.add(1);
-                return d;
+                return DecodePartition.this.next(items.next());
             }
         };
     }
 
+    /** Decodes one input and counts it. */
+    DecodedItem next(PrepareItem item) {
+        DecodedItem d = decode(item);
+        done.add(1);
+        return d;
+    }
+
+    /** One input: its pixels and channel sums, or the reason it cannot be used. */
     DecodedItem decode(PrepareItem item) {
         DecodedItem d = new DecodedItem();
         d.index = item.index;
@@ -68,6 +75,8 @@ public final class DecodePartition implements FlatMapFunction<Iterator<PrepareIt
                 px = pre.fromGray(raw.value()[item.rawSlot], item.rawWidth, item.rawHeight);
             } else if (item.raw != null) {
                 px = pre.fromGray(item.raw, item.rawWidth, item.rawHeight);
+            } else if (item.tableFile != null) {
+                px = ImageCell.pixels(item.cell, pre);
             } else {
                 Storage storage = remote.storage();
                 px = pre.fromFile(storage.readBytes(PrepareItem.file(sourceRoot, item.name)));

@@ -1,4 +1,4 @@
-package io.resnetspark.data;
+package io.resnetspark.data.format;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +26,7 @@ public final class SplitHash implements Serializable {
     }
 
     /** A uniform number in [0, 1) from the name (FNV-1a 64 over seed and UTF-8 bytes, then a mixer). */
-    double unit(String name) {
+    public double unit(String name) {
         long h = 0xcbf29ce484222325L ^ (seed * 0x9E3779B97F4A7C15L);
         for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
             h ^= b & 0xFF;
