@@ -23,7 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Scores one partition of image paths on an executor: decode and preprocess each image as prepare
- * did, run the model on batches, and emit one row per image (top-k classes and probabilities, or the
+ * did (or, for imported weights, as the model's recorded torchvision eval transform says), run the model on batches, and emit one row per image (top-k classes and probabilities, or the
  * reason it could not be read). Each task borrows its own network from {@link ModelPool}.
  */
 public final class PredictPartition implements FlatMapFunction<Iterator<String>, Row> {
@@ -63,8 +63,11 @@ public final class PredictPartition implements FlatMapFunction<Iterator<String>,
     @Override
     public Iterator<Row> call(Iterator<String> paths) {
         ResNetOptions o = meta.options();
-        Preprocessor pre = new Preprocessor(o.height() == o.width() ? o.height() : 0, o.width(), o.height(),
-                o.channels(), maxPixels);
+        // imported weights carry the transform they were trained with; models trained here, prepare's
+        Preprocessor pre = meta.evalTransform() != null
+                ? Preprocessor.evaluating(meta.evalTransform(), o.channels(), maxPixels)
+                : new Preprocessor(o.height() == o.width() ? o.height() : 0, o.width(), o.height(), o.channels(),
+                        maxPixels);
         BatchTransform transform = BatchTransform.eval(meta.normalization());
         ComputationGraph graph = ModelPool.borrow(modelSha, model::value, "model " + modelSha, foldBatchNorm);
         try {
