@@ -12,7 +12,8 @@ import java.io.Serializable;
 public record TrainSettings(String data, String run, int epochs, boolean resume, int stopAfterEpochs, MasterKind master,
                             long seed, OptimizerSettings optimizer, LrSchedule schedule, boolean linearScaling,
                             int referenceBatch, Augmentation augmentation, int mixFiles, Averaging averaging,
-                            Sharing sharing, boolean gpuBinding, boolean trackTest) implements Serializable {
+                            Sharing sharing, boolean gpuBinding, boolean trackTest, int freezeBackboneEpochs)
+        implements Serializable {
 
     public record OptimizerSettings(String name, double lr, double momentum, boolean nesterov, double weightDecay,
                                     double beta1, double beta2, double epsilon) implements Serializable {
@@ -91,7 +92,8 @@ public record TrainSettings(String data, String run, int epochs, boolean resume,
                         c.getInt("train.averaging.workers", 0, 100_000)),
                 sharing,
                 c.getBoolean("train.gpu-binding"),
-                c.getBoolean("train.track-test"));
+                c.getBoolean("train.track-test"),
+                c.getInt("train.freeze-backbone-epochs", 0, 100_000));
     }
 
     /** Workers as configured for the chosen master (0 = Spark's default parallelism). */
