@@ -85,7 +85,7 @@ public final class Exporter {
         ComputationGraph graph = model.load(false).graph();
         long params = ModelSummary.of(graph, meta.options()).trainableParams();
         // rendered before anything is written: a network ONNX cannot express fails the export, not half of it
-        byte[] onnx = s.onnx() ? onnx(graph, meta) : null;
+        byte[] onnx = s.onnx() ? onnx(graph, meta, log) : null;
         JsonNode report = null;
         if (!s.report().isEmpty()) {
             report = report(storage, Storage.path(s.report()), sha);
@@ -124,12 +124,15 @@ public final class Exporter {
         return new Outcome(dir, true);
     }
 
-    private static byte[] onnx(ComputationGraph graph, ModelMetadata meta) {
+    /** Null, with a note, for a network ONNX export does not cover (the grouped and gated variants). */
+    private static byte[] onnx(ComputationGraph graph, ModelMetadata meta, PrintStream log) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             OnnxExport.write(graph, meta, out);
         } catch (OnnxExportException e) {
-            throw new UserError(e.getMessage() + "; set export.onnx = false to export without model.onnx", e);
+            // model.zip is the product's model; a variant without an ONNX form still gets its version
+            log.println("[export] model.onnx is not written: " + e.getMessage());
+            return null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
