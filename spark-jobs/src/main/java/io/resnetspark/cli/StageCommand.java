@@ -70,6 +70,11 @@ final class StageCommand implements Command {
                                 "top-k", "predict.top-k", "batch", "predict.batch", "format", "predict.format",
                                 "image-col", "table.image-column", "id-col", "table.id-column"),
                         Map.of("overwrite", "predict.overwrite")),
+                stage("import-weights", "turn a torchvision/timm checkpoint (.pth or .safetensors) into a model zip",
+                        Map.of("from", "import-weights.from", "model", "import-weights.model", "out",
+                                "import-weights.out", "class-names", "import-weights.class-names", "size",
+                                "import-weights.size"),
+                        Map.of("new-head", "import-weights.new-head", "overwrite", "import-weights.overwrite")),
                 new StageCommand("pipeline", "run prepare, train, evaluate and export in order (each skips itself "
                         + "when already done)", Map.of("root", "pipeline.root", "name", "pipeline.name", "version",
                         "pipeline.version", "source", "prepare.source", "format", "prepare.format", "model",

@@ -13,6 +13,7 @@ import io.resnetspark.data.remote.BatchFileWriter;
 import io.resnetspark.data.remote.ChunkByFile;
 import io.resnetspark.data.remote.DecodePartition;
 import io.resnetspark.data.remote.FilePartitioner;
+import io.resnetspark.model.EvalTransform;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.Normalization;
 import io.resnetspark.spark.Partitions;
@@ -152,6 +153,12 @@ public final class PrepareJob {
         if (s.size() == 0 && w == 0) {
             throw new UserError("prepare.size is 0 (keep the source size) but no image of " + s.source()
                     + " could be read to learn it; set prepare.size");
+        }
+        if (s.resizeShorter() > 0) {
+            // torchvision's evaluation geometry (Resize(resize-shorter), CenterCrop(size)), as predict applies it
+            // to imported models, so that evaluate scores the same pixels
+            return Preprocessor.evaluating(new EvalTransform(s.resizeShorter(), s.size(), s.size(), "bilinear", "RGB",
+                    1.0 / 255.0), channels, s.maxPixels());
         }
         return new Preprocessor(s.size(), w, h, channels, s.maxPixels());
     }

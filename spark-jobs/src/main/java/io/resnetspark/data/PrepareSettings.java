@@ -9,7 +9,7 @@ import java.util.List;
 public record PrepareSettings(String source, String format, String out, int size, int channels, int batch,
                               double valFraction, double testFraction, long splitSeed, boolean overwrite,
                               int partitions, long maxPixels, List<String> classes, CsvSource.Columns csv,
-                              int maxPerSplit, TableSource.Columns table) {
+                              int maxPerSplit, TableSource.Columns table, int resizeShorter) {
 
     public static PrepareSettings from(JobConfig c) {
         String source = c.require("prepare.source", "source data (--source)");
@@ -57,7 +57,16 @@ public record PrepareSettings(String source, String format, String out, int size
         }
         return new PrepareSettings(src, format, dst, size, channels, batch, val, test, seed, overwrite, partitions,
                 maxPixels, classes, csv, c.getInt("prepare.max-per-split", 0, Integer.MAX_VALUE),
-                format.equals("parquet") ? TableSource.Columns.from(c) : null);
+                format.equals("parquet") ? TableSource.Columns.from(c) : null, resizeShorter(c, size));
+    }
+
+    private static int resizeShorter(JobConfig c, int size) {
+        int r = c.getInt("prepare.resize-shorter", 0, 16384);
+        if (r > 0 && (size == 0 || r < size)) {
+            throw new UserError("configuration key 'prepare.resize-shorter' (" + r + ") needs prepare.size set to the"
+                    + " crop, at most " + r + " (torchvision's eval transform: resize-shorter = 256, size = 224)");
+        }
+        return r;
     }
 
     public SplitHash splitHash() {

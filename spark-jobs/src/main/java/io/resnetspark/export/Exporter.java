@@ -6,10 +6,14 @@ import io.resnetspark.config.JobConfig;
 import io.resnetspark.model.ModelMetadata;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.ModelSummary;
+import io.resnetspark.model.onnx.OnnxExport;
+import io.resnetspark.model.onnx.OnnxExportException;
 import io.resnetspark.storage.ModelFile;
 import io.resnetspark.storage.RunLayout;
 import io.resnetspark.storage.Storage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,24 +23,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
- * The {@code export} stage: {@code <models>/<name>/<version>/} with model.zip, classes.json,
- * model-card.json, SHA256SUMS and {@code _SUCCESS} last. Versions are immutable: a committed version is
+ * The {@code export} stage: {@code <models>/<name>/<version>/} with model.zip, model.onnx (unless
+ * {@code export.onnx = false}), classes.json, model-card.json, SHA256SUMS and {@code _SUCCESS} last. Versions are immutable: a committed version is
  * skipped (exit 0, so a pipeline can rerun) and never rewritten; an uncommitted one is the leftover
  * of an interrupted export and is cleared and redone.
  */
 public final class Exporter {
     public static final String MODEL = RunLayout.EXPORTED_MODEL;
+    public static final String ONNX = "model.onnx";
     public static final String CLASSES = "classes.json";
     public static final String CARD = "model-card.json";
     public static final String SUMS = "SHA256SUMS";
 
-    public record Settings(String model, String to, String report, boolean overwrite) {
+    public record Settings(String model, String to, String report, boolean overwrite, boolean onnx) {
         public static Settings of(JobConfig c) {
             return new Settings(c.require("export.model", "model (--model)"),
                     c.require("export.to", "destination (--to <models>/<name>/<version>)"),
-                    c.getString("export.report").trim(), c.getBoolean("export.overwrite"));
+                    c.getString("export.report").trim(), c.getBoolean("export.overwrite"),
+                    c.getBoolean("export.onnx"));
         }
     }
 
@@ -66,7 +73,7 @@ public final class Exporter {
         }
         if (storage.exists(dir)) {
             log.println("[export] " + dir + " holds an interrupted export; clearing it");
-            storage.clearLeftovers(dir, "export", List.of(MODEL, CLASSES, CARD, SUMS));
+            storage.clearLeftovers(dir, "export", List.of(MODEL, ONNX, CLASSES, CARD, SUMS));
         }
 
         Path modelPath = Storage.path(s.model());
@@ -75,7 +82,10 @@ public final class Exporter {
         String sha = model.sha256();
         ModelMetadata meta = model.metadata();
         // a full restore, not only the metadata: nothing that cannot be loaded gets a version
-        long params = ModelSummary.of(model.load(false).graph(), meta.options()).trainableParams();
+        ComputationGraph graph = model.load(false).graph();
+        long params = ModelSummary.of(graph, meta.options()).trainableParams();
+        // rendered before anything is written: a network ONNX cannot express fails the export, not half of it
+        byte[] onnx = s.onnx() ? onnx(graph, meta, log) : null;
         JsonNode report = null;
         if (!s.report().isEmpty()) {
             report = report(storage, Storage.path(s.report()), sha);
@@ -97,6 +107,9 @@ public final class Exporter {
         }
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(MODEL, zip);
+        if (onnx != null) {
+            files.put(ONNX, onnx);
+        }
         files.put(CLASSES, classesJson);
         files.put(CARD, cardJson);
         StringBuilder sums = new StringBuilder();
@@ -109,6 +122,21 @@ public final class Exporter {
         log.println("[export] " + meta.options().model() + " (" + meta.classes().size() + " classes) exported to "
                 + dir + " as " + name + " version " + version);
         return new Outcome(dir, true);
+    }
+
+    /** Null, with a note, for a network ONNX export does not cover (the grouped and gated variants). */
+    private static byte[] onnx(ComputationGraph graph, ModelMetadata meta, PrintStream log) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            OnnxExport.write(graph, meta, out);
+        } catch (OnnxExportException e) {
+            // model.zip is the product's model; a variant without an ONNX form still gets its version
+            log.println("[export] model.onnx is not written: " + e.getMessage());
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     private static JsonNode report(Storage storage, Path dir, String modelSha) {

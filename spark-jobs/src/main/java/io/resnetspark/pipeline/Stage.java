@@ -15,6 +15,8 @@ import io.resnetspark.spark.StageSession;
 import io.resnetspark.storage.Storage;
 import io.resnetspark.train.TrainSettings;
 import io.resnetspark.train.Trainer;
+import io.resnetspark.weights.ImportSettings;
+import io.resnetspark.weights.WeightImporter;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.function.Consumer;
@@ -50,7 +52,8 @@ public record Stage(String name, Consumer<JobConfig> check, Work work) {
                 new Stage("evaluate", Evaluator.Settings::of, Stage::evaluate),
                 new Stage("export", Exporter.Settings::of,
                         (c, out, log) -> Exporter.run(c, new Storage(SparkSetup.hadoop(c)), out)),
-                new Stage("predict", PredictSettings::from, Stage::predict));
+                new Stage("predict", PredictSettings::from, Stage::predict),
+                new Stage("import-weights", ImportSettings::from, Stage::importWeights));
     }
 
     public static Stage named(String name) {
@@ -105,5 +108,12 @@ public record Stage(String name, Consumer<JobConfig> check, Work work) {
         }
         out.println(r.skipped() ? "predictions: " + r.out() + " already complete (predict.overwrite=true redoes them)"
                 : "predictions: " + r.out() + " (" + r.images() + " images, " + r.failed() + " could not be read)");
+    }
+
+    /** No Spark: one file in, one zip out, read and written through the same storage as every stage. */
+    private static void importWeights(JobConfig c, PrintStream out, PrintStream log) throws Exception {
+        WeightImporter.Outcome r = WeightImporter.run(ImportSettings.from(c), new Storage(SparkSetup.hadoop(c)), log);
+        out.println("imported " + c.getString("import-weights.model") + " (" + r.classes() + " classes, "
+                + (r.headKept() ? "the file's classifier" : "a new classifier") + ") to " + r.out());
     }
 }

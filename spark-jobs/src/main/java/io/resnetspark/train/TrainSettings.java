@@ -13,7 +13,7 @@ public record TrainSettings(String data, String run, int epochs, boolean resume,
                             long seed, OptimizerSettings optimizer, LrSchedule schedule, boolean linearScaling,
                             int referenceBatch, Augmentation augmentation, int mixFiles, Averaging averaging,
                             Sharing sharing, boolean gpuBinding, boolean trackTest, boolean skipBadFiles,
-                            long stallTimeoutMs) implements Serializable {
+                            long stallTimeoutMs, int freezeBackboneEpochs) implements Serializable {
 
     public record OptimizerSettings(String name, double lr, double momentum, boolean nesterov, double weightDecay,
                                     double beta1, double beta2, double epsilon) implements Serializable {
@@ -94,7 +94,8 @@ public record TrainSettings(String data, String run, int epochs, boolean resume,
                 c.getBoolean("train.gpu-binding"),
                 c.getBoolean("train.track-test"),
                 c.getChoice("train.on-bad-file", "fail", "skip").equals("skip"),
-                stallTimeout(c));
+                stallTimeout(c),
+                c.getInt("train.freeze-backbone-epochs", 0, 100_000));
     }
 
     /** {@code train.stall-timeout}: 0 = off, else at least a second. */

@@ -9,6 +9,8 @@ import io.resnetspark.config.ModelSettings;
 import io.resnetspark.data.Manifest;
 import io.resnetspark.data.format.BatchChecksums;
 import io.resnetspark.data.format.BatchTransform;
+import io.resnetspark.data.format.Preprocessor;
+import io.resnetspark.model.EvalTransform;
 import io.resnetspark.model.ModelMetadata;
 import io.resnetspark.model.ModelStore;
 import io.resnetspark.model.ResNetBuilder;
@@ -142,12 +144,18 @@ public final class Trainer {
                 manifest.height(), manifest.width());
         Start from = startingNetwork(run, start, options, manifest, s.schedule().toDl4j(baseLr, start, s.epochs()));
         ComputationGraph graph = from.graph();
-        Master master = Master.create(new Master.Cluster(sc, s, workers, new BatchTransform(manifest.normalization(),
-                s.augmentation()), remote, checks), graph, slots, batch, manifest.normalization());
-        Validation validation = new Validation(sc, graph, s, workers, batch, manifest, checks);
+        Master.Cluster cluster = new Master.Cluster(sc, s, workers, new BatchTransform(manifest.normalization(),
+                s.augmentation()), remote, checks);
+        Master master = null;
+        Validation validation = null;
         Checkpoints checkpoints = new Checkpoints(storage, run);
         MetricsLog metrics = new MetricsLog(storage, run);
         ModelMetadata base = ModelMetadata.of(options, manifest.classes(), manifest.normalization());
+        if (manifest.recipe().get(Preprocessor.RESIZE_SHORTER) instanceof Number shorter) {
+            // data prepared with torchvision's geometry: predict must resize raw images the same way
+            base = base.withEvalTransform(new EvalTransform(shorter.intValue(), manifest.height(), manifest.width(),
+                    "bilinear", "RGB", 1.0 / 255.0));
+        }
         EpochRecord record = new EpochRecord(config, s, data, run, history, workers, batch);
         Progress progress = new Progress("train", "epochs", s.epochs(), console);
         long iteration = from.iteration();
@@ -155,6 +163,18 @@ public final class Trainer {
         int epoch = start;
         while (epoch < s.epochs() && (s.stopAfterEpochs() == 0 || ran < s.stopAfterEpochs())) {
             epoch++;
+            // the backbone is frozen for the first train.freeze-backbone-epochs, then the whole network trains;
+            // both masters and validation hold the network they were made with, so they follow a switch
+            boolean freeze = epoch <= s.freezeBackboneEpochs();
+            if (master == null || freeze != FrozenBackbone.isFrozen(graph)) {
+                if (freeze != FrozenBackbone.isFrozen(graph)) {
+                    graph = freeze ? FrozenBackbone.frozen(graph) : FrozenBackbone.unfrozen(graph);
+                    console.println("[train] epoch " + epoch + ": " + (freeze ? "backbone frozen, training the"
+                            + " classifier only" : "backbone unfrozen, training every layer"));
+                }
+                master = Master.create(cluster, graph, slots, batch, manifest.normalization());
+                validation = new Validation(sc, graph, s, workers, batch, manifest, checks);
+            }
             double lr = s.schedule().lr(baseLr, epoch - 1, s.epochs());
             // see LrSchedule: workers only see a rate set on the driver's network, which both masters ship
             graph.setLearningRate(lr);
@@ -191,7 +211,8 @@ public final class Trainer {
             }
             // metrics first: a crash before the checkpoint below only means this epoch is trained again
             metrics.append(line);
-            checkpoints.save(graph, base.withTraining(record.training(line)), epoch, record.isBest(val));
+            checkpoints.save(FrozenBackbone.unfrozen(graph), base.withTraining(record.training(line)), epoch,
+                    record.isBest(val));
             ran++;
             progress.update(epoch, record.summary(line));
         }

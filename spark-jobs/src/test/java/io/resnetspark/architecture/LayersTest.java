@@ -33,7 +33,7 @@ class LayersTest {
                 .layer("pipeline").definedBy(ROOT + ".pipeline..")
                 .layer("ml").definedBy(ROOT + ".ml..")
                 .layer("stages").definedBy(ROOT + ".data..", ROOT + ".train..", ROOT + ".eval..", ROOT + ".predict..",
-                        ROOT + ".export..")
+                        ROOT + ".export..", ROOT + ".weights..")
                 .layer("scoring").definedBy(ROOT + ".scoring..")
                 .layer("spark and storage").definedBy(ROOT + ".spark..", ROOT + ".storage..")
                 .layer("config").definedBy(ROOT + ".config..")
@@ -59,8 +59,8 @@ class LayersTest {
 
     @Test
     void stagesUseOnlyTheDataStageBesideThemselves() {
-        for (String stage : new String[] {"train", "eval", "predict", "export"}) {
-            for (String other : new String[] {"train", "eval", "predict", "export"}) {
+        for (String stage : new String[] {"train", "eval", "predict", "export", "weights"}) {
+            for (String other : new String[] {"train", "eval", "predict", "export", "weights"}) {
                 if (!stage.equals(other)) {
                     noClasses().that().resideInAPackage(ROOT + "." + stage + "..").should().dependOnClassesThat()
                             .resideInAPackage(ROOT + "." + other + "..").check(classes);
@@ -82,7 +82,7 @@ class LayersTest {
         noClasses().that().resideInAnyPackage("..remote..", "..format..", ROOT + ".scoring..")
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".cli..", ROOT + ".bench..",
                         ROOT + ".pipeline..", ROOT + ".ml..", ROOT + ".config..", ROOT + ".data", ROOT + ".train",
-                        ROOT + ".eval", ROOT + ".predict", ROOT + ".export")
+                        ROOT + ".eval", ROOT + ".predict", ROOT + ".export", ROOT + ".weights")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("org.apache.spark.sql.SparkSession")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("org.apache.spark.SparkContext")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("org.apache.spark.api.java.JavaSparkContext")

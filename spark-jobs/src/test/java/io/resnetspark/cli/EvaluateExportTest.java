@@ -370,7 +370,7 @@ class EvaluateExportTest {
             assertEquals(storage.sha256(new Path(to + "/" + parts[1])), parts[0], parts[1]);
             names.add(parts[1]);
         }
-        assertEquals(List.of("model.zip", "classes.json", "model-card.json"), names);
+        assertEquals(List.of("model.zip", "model.onnx", "classes.json", "model-card.json"), names);
         assertArrayEquals(storage.readBytes(new Path(model)), storage.readBytes(new Path(to + "/model.zip")));
         JsonNode classes = json(to + "/classes.json");
         assertEquals("<cross>", classes.get("2").asText());

@@ -117,9 +117,9 @@ class S3OutageTest {
             listed.add(parts[1]);
             assertEquals(parts[0], Storage.sha256(files.get(parts[1])), parts[1]);
         }
-        assertEquals(List.of("model.zip", "classes.json", "model-card.json"), listed);
+        assertEquals(List.of("model.zip", "model.onnx", "classes.json", "model-card.json"), listed);
         assertEquals(Storage.sha256(Files.readAllBytes(model)), Storage.sha256(files.get("model.zip")));
-        assertEquals(List.of("SHA256SUMS", "_SUCCESS", "classes.json", "model-card.json", "model.zip"),
+        assertEquals(List.of("SHA256SUMS", "_SUCCESS", "classes.json", "model-card.json", "model.onnx", "model.zip"),
                 new ArrayList<>(files.keySet()), "no temporaries left beside the committed files");
     }
 

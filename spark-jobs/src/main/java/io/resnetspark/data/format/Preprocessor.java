@@ -1,5 +1,6 @@
 package io.resnetspark.data.format;
 
+import io.resnetspark.model.EvalTransform;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -12,12 +13,16 @@ import java.util.Map;
  */
 public final class Preprocessor implements Serializable {
     private static final long serialVersionUID = 1L;
+    /** The manifest recipe's key for torchvision's geometry, which train records for predict to repeat. */
+    public static final String RESIZE_SHORTER = "resize_shorter";
 
     private final int width;
     private final int height;
     private final boolean resize;
     private final int channels;
     private final long maxPixels;
+    /** Imported models' own transform (torchvision's resize and crop); null = prepare's. */
+    private final EvalTransform eval;
 
     /**
      * @param size      side of the square output; 0 = keep the source size, which must then be
@@ -33,6 +38,28 @@ public final class Preprocessor implements Serializable {
         this.height = size > 0 ? size : height;
         this.channels = channels;
         this.maxPixels = maxPixels;
+        this.eval = null;
+    }
+
+    private Preprocessor(EvalTransform eval, int channels, long maxPixels) {
+        this.resize = true;
+        this.width = eval.cropWidth();
+        this.height = eval.cropHeight();
+        this.channels = channels;
+        this.maxPixels = maxPixels;
+        this.eval = eval;
+    }
+
+    /**
+     * What a model with a recorded {@link EvalTransform} (imported weights) expects instead of prepare's
+     * resize: torchvision's resize of the shorter side and center crop ({@link PilResize}).
+     */
+    public static Preprocessor evaluating(EvalTransform transform, int channels, long maxPixels) {
+        if (!"RGB".equals(transform.channelOrder())) {
+            throw new IllegalArgumentException("an eval transform in " + transform.channelOrder() + " channel order is"
+                    + " not implemented (RGB is)");
+        }
+        return new Preprocessor(transform, channels, maxPixels);
     }
 
     public int width() {
@@ -66,9 +93,18 @@ public final class Preprocessor implements Serializable {
     }
 
     public byte[] fromPlanes(ImageDecoder.Planes p) throws BadInputException {
+        if (eval != null) {
+            byte[][] cropped = PilResize.apply(p.planes(), p.width(), p.height(), eval);
+            // a gray band is replicated below, as PIL's convert("RGB") does; resizing it first gives the same pixels
+            return fromPlanes(new ImageDecoder.Planes(cropped, width, height), true);
+        }
+        return fromPlanes(p, false);
+    }
+
+    private byte[] fromPlanes(ImageDecoder.Planes p, boolean sized) throws BadInputException {
         int n = width * height;
         byte[] out = new byte[channels * n];
-        if (!resize || (p.width() == width && p.height() == height)) {
+        if (sized || !resize || (p.width() == width && p.height() == height)) {
             if (p.width() != width || p.height() != height) {
                 throw new BadInputException(String.format(Locale.ROOT,
                         "image is %dx%d but the data set's images are %dx%d (set prepare.size to resize)",
@@ -128,9 +164,13 @@ public final class Preprocessor implements Serializable {
     public Map<String, Object> recipe() {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("decode", "javax.imageio (JPEG, PNG, BMP, GIF); alpha dropped; palette to RGB");
-        r.put("resize", resize ? "shorter side to " + width
+        r.put("resize", eval != null ? "torchvision's: shorter side to " + eval.resizeShorterSide() + " (Pillow "
+                + eval.interpolation() + ", antialiased), center crop " + width + "x" + height : resize ? "shorter side to " + width
                 + " px (area averaging when shrinking, bilinear when enlarging), center crop " + width + "x" + height
                 : "none (every image must be " + width + "x" + height + ")");
+        if (eval != null) {
+            r.put(RESIZE_SHORTER, eval.resizeShorterSide());
+        }
         r.put("channels", channels == 1 ? "1 (color sources to ITU-R 601 luma)" : "3 (gray sources replicated)");
         r.put("width", width);
         r.put("height", height);

@@ -42,8 +42,12 @@ public final class ImageScorer implements Serializable {
         return meta;
     }
 
+    /** Imported weights carry the transform they were validated with (torchvision's); models trained here, prepare's. */
     public Preprocessor preprocessor() {
         ResNetOptions o = meta.options();
+        if (meta.evalTransform() != null) {
+            return Preprocessor.evaluating(meta.evalTransform(), o.channels(), maxPixels);
+        }
         return new Preprocessor(o.height() == o.width() ? o.height() : 0, o.width(), o.height(), o.channels(),
                 maxPixels);
     }
