@@ -11,6 +11,7 @@ import io.resnetspark.data.format.Minibatch;
 import io.resnetspark.data.format.Preprocessor;
 import io.resnetspark.model.EvalTransform;
 import io.resnetspark.testing.Cli;
+import io.resnetspark.testing.Python;
 import io.resnetspark.testing.Torch;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -89,7 +90,7 @@ class TorchvisionPredictTest {
             list.append(images.resolve(name)).append('\n');
         }
         Path listFile = Files.writeString(dir.resolve("images.txt"), list);
-        Torch.script("torchvision_predict.py", torch, "--model", "resnet18", "--weights",
+        Python.script("torchvision_predict.py", torch, "--model", "resnet18", "--weights",
                 torch.resolve("weights.pth").toString(), "--classes", String.valueOf(CLASSES), "--images",
                 listFile.toString(), "--out", torch.toString());
 

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the Python scripts of src/test/resources/python under Debian's interpreter, which has the packages
- * deploy/setup-test-deps installs (python3-pil, python3-torchvision). A failing script fails the test with its
+ * deploy/setup-test-deps installs (python3-pil, python3-torchvision, python3-onnx). A failing script fails the test with its
  * output: a test that skipped when Python is missing would pass a broken decoder.
  *
  * <p>The interpreter is {@code -Dresnetspark.python}, else {@code $RESNETSPARK_PYTHON}, else /usr/bin/python3:
@@ -43,22 +43,31 @@ public final class Python {
         } catch (IOException e) {
             fail("could not copy python/" + name + ": " + e);
         }
-        List<String> cmd = new ArrayList<>(List.of(interpreter(), file.toString()));
+        List<String> cmd = new ArrayList<>(List.of(file.toString()));
         cmd.addAll(List.of(args));
+        return run(workDir, cmd);
+    }
+
+    /** Runs the interpreter with {@code args} in {@code workDir}; returns its output, fails the test when it fails. */
+    public static String run(Path workDir, List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of(interpreter()));
+        cmd.addAll(args);
         try {
             Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start();
+            p.getOutputStream().close();
             byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(300, TimeUnit.SECONDS)) {
+            if (!p.waitFor(600, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                fail(name + " timed out");
+                fail(String.join(" ", cmd) + " did not finish in 600 s");
             }
             String text = new String(out, StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
-                fail(name + " failed (exit " + p.exitValue() + "; deploy/setup-test-deps installs what it needs): " + text);
+                fail(String.join(" ", cmd) + " failed (exit " + p.exitValue() + "; deploy/setup-test-deps installs"
+                        + " what it needs): " + text);
             }
             return text;
         } catch (IOException e) {
-            fail("could not run " + interpreter() + ": " + e);
+            fail("could not run " + interpreter() + " (deploy/setup-test-deps installs Debian's python3): " + e);
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
