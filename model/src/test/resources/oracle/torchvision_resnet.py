@@ -1,4 +1,5 @@
-"""Test oracle: a torchvision ResNet with random weights, saved the ways real checkpoints come.
+"""Test oracle: a torchvision ResNet (or ResNeXt, Wide ResNet; or timm's SE-ResNet / Res2Net, rebuilt in
+timm_layout.py with timm's key names) with random weights, saved the ways real checkpoints come.
 
 Writes into OUT_DIR:
   weights.pth          torch.save(model.state_dict())           (the torchvision release layout)
@@ -10,7 +11,7 @@ Writes into OUT_DIR:
   input.bin, logits.bin  raw little-endian float32: the input batch and the model's eval-mode logits
   oracle.json          shapes and versions
 
-Uses only Debian's python3-torch and python3-torchvision (no pip).
+Uses only Debian's python3-torch and python3-torchvision (no pip; timm is not packaged, hence timm_layout).
 """
 import argparse
 import json
@@ -36,10 +37,10 @@ def randomize_batch_norm(model, generator):
             m.bias.data.copy_(torch.randn(c, generator=generator) * 0.1)
             m.num_batches_tracked.fill_(7)
     # damp each residual branch's last BN, or every block adds its own unit of variance and ResNet-152's
-    # logits reach 1e7, where a relative check no longer sees small per-channel errors
+    # logits reach 1e7, where a relative check no longer sees small per-channel errors; a residual block
+    # is any module with a downsample slot (torchvision's two blocks and timm_layout's SE and Res2Net ones)
     for m in model.modules():
-        last = getattr(m, "bn3", None) if isinstance(m, torchvision.models.resnet.Bottleneck) else \
-            getattr(m, "bn2", None) if isinstance(m, torchvision.models.resnet.BasicBlock) else None
+        last = getattr(m, "bn3", None) or getattr(m, "bn2", None) if hasattr(m, "downsample") else None
         if last is not None:
             last.weight.data.mul_(0.2)
             last.bias.data.mul_(0.2)
@@ -75,6 +76,16 @@ def write_safetensors(state, path):
             f.write(b)
 
 
+def build(name, classes):
+    """torchvision's model of that name, or timm's (seresnet*, res2net*) from timm_layout.py beside this file."""
+    if hasattr(torchvision.models, name):
+        return getattr(torchvision.models, name)(weights=None, num_classes=classes)
+    import timm_layout  # copied beside this script by the test (TorchOracle)
+    if name not in timm_layout.NETWORKS:
+        raise SystemExit("no torchvision or timm-layout model named " + name)
+    return timm_layout.network(name, classes)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--model", required=True)
@@ -88,7 +99,7 @@ def main():
 
     torch.manual_seed(a.seed)
     g = torch.Generator().manual_seed(a.seed + 1)
-    model = getattr(torchvision.models, a.model)(weights=None, num_classes=a.classes)
+    model = build(a.model, a.classes)
     with torch.no_grad():
         randomize_batch_norm(model, g)
         # torchvision zeroes no biases by default, but make the head's clearly non-zero anyway

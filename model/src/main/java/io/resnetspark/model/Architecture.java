@@ -2,6 +2,7 @@ package io.resnetspark.model;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -99,6 +100,11 @@ public record Architecture(String name, int depth, Family family, Block block, i
 
     public int featureWidth() {
         return stageOutput(stages() - 1);
+    }
+
+    /** Every row, in table order. */
+    public static List<Architecture> rows() {
+        return List.copyOf(TABLE.values());
     }
 
     /** The names this build knows, for error messages and help text. */

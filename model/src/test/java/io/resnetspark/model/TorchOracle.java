@@ -24,6 +24,8 @@ final class TorchOracle {
     /** Debian's interpreter, where python3-torch and python3-torchvision install; RESNET_SPARK_PYTHON overrides it. */
     static final String PYTHON = System.getenv().getOrDefault("RESNET_SPARK_PYTHON", "/usr/bin/python3");
     private static final String SCRIPT = "torch_oracle.py";
+    /** The SE and Res2Net modules the script imports, shared with the weight importer's oracle. */
+    private static final String TIMM_LAYOUT = "oracle/timm_layout.py";
 
     private TorchOracle() {
     }
@@ -33,15 +35,20 @@ final class TorchOracle {
         return run(PYTHON, oracleCase, workDir);
     }
 
+    private static void copyResource(String resource, Path to) throws IOException {
+        try (InputStream in = TorchOracle.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " is missing from the test resources");
+            }
+            Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     static Map<String, INDArray> run(String python, String oracleCase, Path workDir)
             throws IOException, InterruptedException {
         Path script = workDir.resolve(SCRIPT);
-        try (InputStream in = TorchOracle.class.getResourceAsStream(SCRIPT)) {
-            if (in == null) {
-                throw new IllegalStateException(SCRIPT + " is missing from the test resources");
-            }
-            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-        }
+        copyResource(SCRIPT, script);
+        copyResource("/" + TIMM_LAYOUT, workDir.resolve(Path.of(TIMM_LAYOUT).getFileName()));
         Path out = Files.createDirectories(workDir.resolve(oracleCase));
         Path log = workDir.resolve(oracleCase + ".log");
         Process p;

@@ -51,6 +51,7 @@ public final class ExperimentReport {
             r.put("best_accuracy", max(e.run().series(acc)));
             r.put("final_train_loss", last(e.run().series("train_loss")));
             r.put("train_seconds", last(e.run().series("elapsed_seconds")));
+            r.put("images_per_sec", median(e.run().series("images_per_sec")));
             r.put("curves", Map.of("epoch", e.run().series("epoch"), "train_loss", e.run().series("train_loss"),
                     acc, e.run().series(acc)));
             runs.add(r);
@@ -64,7 +65,7 @@ public final class ExperimentReport {
         ReportHtml.head(h, title);
         h.append("<h1>").append(ReportHtml.escape(title)).append("</h1>\n");
         h.append("<table><tr><th>run</th><th>settings</th><th>parameters</th><th>epochs</th><th>final train loss</th>")
-                .append("<th>final accuracy</th><th>best accuracy</th><th>training time</th></tr>\n");
+                .append("<th>final accuracy</th><th>best accuracy</th><th>training time</th><th>images/s</th></tr>\n");
         int maxEpoch = 0;
         for (Entry e : entries) {
             for (double v : e.run().series("epoch")) {
@@ -80,6 +81,7 @@ public final class ExperimentReport {
                     .append(num(last(e.run().series(acc)))).append(" (").append(acc).append(")</td><td class=\"num\">")
                     .append(num(max(e.run().series(acc)))).append("</td><td class=\"num\">")
                     .append(Double.isNaN(secs) ? "-" : io.resnetspark.common.Progress.formatSeconds(secs))
+                    .append("</td><td class=\"num\">").append(rate(median(e.run().series("images_per_sec"))))
                     .append("</td></tr>\n");
         }
         h.append("</table>\n");
@@ -132,6 +134,20 @@ public final class ExperimentReport {
             }
         }
         return m;
+    }
+
+    /** The median epoch's training images/s: the first epoch also starts the executors and warms up. */
+    private static double median(double[] v) {
+        double[] known = java.util.Arrays.stream(v).filter(x -> !Double.isNaN(x)).sorted().toArray();
+        if (known.length == 0) {
+            return Double.NaN;
+        }
+        int mid = known.length / 2;
+        return known.length % 2 == 1 ? known[mid] : (known[mid - 1] + known[mid]) / 2;
+    }
+
+    private static String rate(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f", v);
     }
 
     private static String num(double v) {

@@ -29,6 +29,19 @@ class BenchmarkCommandTest {
         assertTrue(j.get("machine").get("nd4j_threads").asInt() >= 1);
     }
 
+    /** ResNeXt's grouped convolutions are this project's own layer: the train benchmark runs it and still counts oneDNN. */
+    @Test
+    void trainBenchmarkOfResNeXt() throws Exception {
+        String[] r = SummaryCommandTest.cli("benchmark", "--what", "train", "--model", "resnext50_32x4d", "--input",
+                "3x16x16", "--stem", "small", "--batch", "2", "--classes", "3", "--warmup", "1", "--iters", "1", "--json");
+        assertEquals("0", r[0], r[2]);
+        JsonNode j = new ObjectMapper().readTree(r[1].trim());
+        assertEquals("resnext50_32x4d", j.get("model").asText());
+        assertTrue(j.get("images_per_sec").asDouble() > 0);
+        assertTrue(j.get("onednn").get("complete").asBoolean(), "every DL4J conv/BN/pool layer has its helper: " + j);
+        assertFalse(r[2].contains("WARNING: oneDNN helpers are missing"), r[2]);
+    }
+
     @Test
     void inferBenchmarkAndBadArguments() throws Exception {
         String[] r = SummaryCommandTest.cli("benchmark", "--what", "infer", "--model", "resnet18", "--input", "1x28x28",

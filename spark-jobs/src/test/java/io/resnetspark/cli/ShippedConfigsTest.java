@@ -107,4 +107,31 @@ class ShippedConfigsTest {
         assertEquals("0", again[0], again[2]);
         assertEquals(trained, Files.getLastModifiedTime(root.resolve("runs/resnet-56/last.zip")).toMillis());
     }
+
+    @Test
+    void variantsExperimentComparesTheThreeBlockKindsOnOneBudget() throws Exception {
+        Path root = dir.resolve("variants");
+        // 64 images a split instead of 256: three 50-layer networks are ~20x the work of the degradation runs.
+        // Plain SGD instead of the config's Adam: every averaging round returns each worker's parameters and
+        // optimizer state through the driver's heap, and Adam's two state tensors per weight tripled that to
+        // ~340 MB a worker, more than the test JVM's 3 GiB heap held by the third network (the job then hung).
+        String[] r = run("experiment", "experiment-variants.conf", "experiment.root=" + root,
+                "prepare.max-per-split=64", "train.optimizer.name=sgd", "train.optimizer.momentum=0",
+                "train.optimizer.nesterov=false");
+        assertEquals("0", r[0], r[2]);
+        JsonNode runs = ModelStore.JSON.readTree(root.resolve("report/experiment.json").toFile()).get("runs");
+        List<String> names = new ArrayList<>();
+        runs.forEach(n -> names.add(n.get("name").asText()));
+        assertEquals(List.of("resnet50", "resnext50_32x4d", "seresnet50"), names);
+        for (JsonNode n : runs) {
+            assertEquals(1, n.get("epochs").asInt(), n.toString());
+            assertEquals("test_top1", n.get("accuracy_metric").asText());
+            assertTrue(n.get("images_per_sec").asDouble() > 0, n.toString());
+        }
+        // ResNeXt-50 is slightly smaller than ResNet-50 (torchvision: 25.0M vs 25.6M), SE-ResNet-50 larger (28.1M)
+        long resnet = runs.get(0).get("parameters").asLong();
+        assertTrue(runs.get(1).get("parameters").asLong() < resnet && resnet < runs.get(2).get("parameters").asLong(),
+                runs.toString());
+        assertTrue(Files.readString(root.resolve("report/experiment.html")).contains("<th>images/s</th>"));
+    }
 }

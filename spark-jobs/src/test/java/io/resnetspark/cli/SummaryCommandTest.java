@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.resnetspark.testing.Cli;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class SummaryCommandTest {
 
@@ -27,6 +30,20 @@ class SummaryCommandTest {
         assertEquals("fc", fc.get("name").asText());
         assertEquals("1000", fc.get("output_shape").asText());
         assertEquals(2048 * 1000 + 1000, fc.get("trainable_params").asLong());
+    }
+
+    /** The seeds' variants print the reference implementations' trainable counts (the table). */
+    @ParameterizedTest
+    @CsvSource({"resnext50_32x4d, 25028904", "resnext101_32x8d, 88791336", "resnext101_64x4d, 83455272",
+        "wide_resnet50_2, 68883240", "wide_resnet101_2, 126886696", "seresnet50, 28088024", "seresnet101, 49326872",
+        "res2net50_26w_4s, 25699120", "res2net101_26w_4s, 45206688"})
+    void variantsPrintTheirReferenceParameterCounts(String model, long trainable) {
+        // the count does not depend on the input size, so 64 px keeps the shape walk short; the stem is named
+        // because model.stem=auto picks the small one (3x3 instead of 7x7: 7,680 fewer weights) below 112 px
+        String[] r = cli("summary", "--model", model, "--classes", "1000", "--input", "3x64x64",
+                "--stem", "imagenet");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains(String.format(Locale.ROOT, "trainable parameters: %,d", trainable)), r[1]);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.resnetspark.model.weights;
 
 import io.resnetspark.model.ResNetBuilder;
+import io.resnetspark.model.layers.GroupedConvolution;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,9 +17,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * How a zoo network's parameters are named in torchvision's state dicts, and how each tensor is laid
- * out there. The names come from the built graph (its vertex names are torchvision's module names
- * with '_' for '.'), so the builder stays the one table of what a ResNet contains.
+ * How a zoo network's parameters are named in torchvision's (and timm's) state dicts, and how each
+ * tensor is laid out there. The names come from the built graph (its vertex names are the reference
+ * module names with '_' for '.', see Blocks), so the builder stays the one table of what a network
+ * contains: the same rule names ResNeXt's grouped conv2, timm's SE convolutions (se.fc1, se.fc2, with
+ * biases) and Res2Net's per-scale convs.i / bns.i.
  *
  * <p>Layouts: a convolution's weight is OIHW in both (DL4J's "W" is [out, in, kH, kW] in 'c' order); a
  * linear weight is [out, in] in torch and [in, out] in DL4J; BN's running variance is stored by DL4J,
@@ -76,9 +79,10 @@ final class TorchNames {
             }
             String m = module(vertex);
             org.deeplearning4j.nn.conf.layers.Layer conf = l.conf().getLayer();
-            if (conf.getClass() == ConvolutionLayer.class) {
+            if (conf.getClass() == ConvolutionLayer.class || conf instanceof GroupedConvolution) {
+                // a grouped weight is torch's [out, in / groups, kH, kW] too (GroupedConvolution's layout)
                 slots.add(new Slot(m + ".weight", l.getParam("W").shape(), l, "W", Layout.SAME));
-                if (((ConvolutionLayer) conf).hasBias()) {
+                if (l.paramTable().containsKey("b")) {
                     slots.add(new Slot(m + ".bias", new long[] {l.getParam("b").length()}, l, "b", Layout.VECTOR));
                 }
             } else if (conf instanceof BatchNormalization bn) {

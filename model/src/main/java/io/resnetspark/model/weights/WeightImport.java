@@ -16,14 +16,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
- * Imports torchvision (or timm: same key names) ResNet weights into the zoo's network of the same
- * depth. Every tensor the network needs must be in the file with its exact shape and every tensor in
- * the file must be used, except {@code num_batches_tracked} (a training counter with no effect on
- * inference) and, when a new head is asked for, the file's classifier.
+ * Imports torchvision or timm weights into the zoo's network of the same name: torchvision's resnet18-152,
+ * resnext50_32x4d, resnext101_32x8d, resnext101_64x4d, wide_resnet50_2 and wide_resnet101_2, and timm's
+ * seresnet50/101 and res2net50_26w_4s/res2net101_26w_4s (timm names the plain ResNets' tensors as
+ * torchvision does, and its SE and Res2Net blocks as {@code Blocks} documents). Every tensor the network
+ * needs must be in the file with its exact shape and every tensor in the file must be used, except
+ * {@code num_batches_tracked} (a training counter with no effect on inference) and, when a new head is
+ * asked for, the file's classifier.
  *
  * <p>The classifier is kept when the file's {@code fc} has as many outputs as there are classes;
  * otherwise the caller must ask for a new head ({@link Request#withNewHead}), which is initialised as
@@ -81,8 +85,8 @@ public final class WeightImport {
     public static Result importWeights(StateDict weights, Request request) {
         Architecture arch = Architecture.byName(request.model());
         if (arch.family() != Architecture.Family.IMAGENET || Architecture.plain(request.model())) {
-            throw new ModelOptionException("model", "weights import knows torchvision's ImageNet ResNets (resnet18,"
-                    + " resnet34, resnet50, resnet101, resnet152); " + request.model() + " has no torchvision counterpart");
+            throw new ModelOptionException("model", "weights import knows the networks with a torchvision or timm"
+                    + " counterpart (" + importable() + "); " + request.model() + " has none");
         }
         Map<String, WeightTensor> file = TorchNames.withoutWrapperPrefix(weights.tensors());
         String source = weights.source();
@@ -128,7 +132,7 @@ public final class WeightImport {
                 used.put(e.getKey(), e.getValue());
             }
         }
-        Mismatch.check(arch.name(), source, slots, used, file.keySet());
+        Mismatch.check(arch.name(), source, slots, used, file);
         for (TorchNames.Slot s : slots) {
             s.assign(used.get(s.key()));
         }
@@ -142,6 +146,15 @@ public final class WeightImport {
                         "head", keepHead ? "kept" : "new",
                         "tensors", used.size())));
         return new Result(new ModelStore.Loaded(graph, meta), keepHead, List.copyOf(ignored));
+    }
+
+    /**
+     * The zoo rows whose weights import: the ImageNet-stem rows, which are torchvision's ResNets, ResNeXts and
+     * Wide ResNets and timm's SE-ResNets and Res2Nets under the same names.
+     */
+    public static String importable() {
+        return Architecture.rows().stream().filter(a -> a.family() == Architecture.Family.IMAGENET)
+                .map(Architecture::name).collect(Collectors.joining(", "));
     }
 
     /** Lists at most {@link #SHOWN} items and counts the rest, for one-sentence messages. */

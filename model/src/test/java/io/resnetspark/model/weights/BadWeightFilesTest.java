@@ -139,7 +139,9 @@ class BadWeightFilesTest {
     void onlyNetworksWithATorchvisionCounterpartImport() {
         ModelOptionException e = assertThrows(ModelOptionException.class,
                 () -> TorchvisionParityTest.read(oracle.file("weights.pth"), WeightImport.Request.of("resnet56")));
-        assertEquals("model option 'model': weights import knows torchvision's ImageNet ResNets (resnet18, resnet34,"
-                + " resnet50, resnet101, resnet152); resnet56 has no torchvision counterpart", e.getMessage());
+        assertEquals("model option 'model': weights import knows the networks with a torchvision or timm counterpart"
+                + " (resnet18, resnet34, resnet50, resnet101, resnet152, resnext50_32x4d, resnext101_32x8d,"
+                + " resnext101_64x4d, wide_resnet50_2, wide_resnet101_2, seresnet50, seresnet101, res2net50_26w_4s,"
+                + " res2net101_26w_4s); resnet56 has none", e.getMessage());
     }
 }

@@ -45,7 +45,19 @@ public final class Python {
 
     /** Runs a script from the test resources with arguments; fails the test with its output if it fails. */
     public static String script(String resource, Path workDir, long timeoutSeconds, String... args) {
-        Path file = workDir.resolve(Path.of(resource).getFileName());
+        Path file = copy(resource, workDir);
+        List<String> cmd = new ArrayList<>(List.of(file.toString()));
+        cmd.addAll(List.of(args));
+        Result r = run(cmd, workDir, timeoutSeconds);
+        if (r.exit != 0) {
+            fail(resource + " " + String.join(" ", args) + " failed (exit " + r.exit + "): " + r.output);
+        }
+        return r.output;
+    }
+
+    /** Copies a test resource into {@code dir} under its own file name (a script, or a module it imports). */
+    public static Path copy(String resource, Path dir) {
+        Path file = dir.resolve(Path.of(resource).getFileName());
         try (InputStream in = Python.class.getResourceAsStream("/" + resource)) {
             if (in == null) {
                 fail("test resource " + resource + " is missing");
@@ -54,13 +66,7 @@ public final class Python {
         } catch (IOException e) {
             fail("could not copy " + resource + ": " + e);
         }
-        List<String> cmd = new ArrayList<>(List.of(file.toString()));
-        cmd.addAll(List.of(args));
-        Result r = run(cmd, workDir, timeoutSeconds);
-        if (r.exit != 0) {
-            fail(resource + " " + String.join(" ", args) + " failed (exit " + r.exit + "): " + r.output);
-        }
-        return r.output;
+        return file;
     }
 
     private record Result(int exit, String output) {

@@ -11,9 +11,14 @@ import java.nio.file.Path;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** torchvision's ResNet with random weights and its logits, written by oracle/torchvision_resnet.py. */
+/**
+ * A torchvision network (or timm's SE-ResNet / Res2Net, see oracle/timm_layout.py) with random weights and its
+ * logits, written by oracle/torchvision_resnet.py.
+ */
 final class TorchOracle {
     static final String SCRIPT = "oracle/torchvision_resnet.py";
+    /** timm's SE-ResNet and Res2Net as torch modules (timm is not packaged in Debian); the script imports it. */
+    static final String TIMM_LAYOUT = "oracle/timm_layout.py";
 
     final Path dir;
     final int batch;
@@ -29,6 +34,7 @@ final class TorchOracle {
 
     static TorchOracle generate(String model, Path dir, int classes, int size, int batch, String formats) {
         Python.require("the torchvision parity oracle", "torch", "torchvision");
+        Python.copy(TIMM_LAYOUT, dir);
         Python.script(SCRIPT, dir, 600, "--model", model, "--out", dir.toString(), "--classes",
                 String.valueOf(classes), "--size", String.valueOf(size), "--batch", String.valueOf(batch),
                 "--formats", formats);
