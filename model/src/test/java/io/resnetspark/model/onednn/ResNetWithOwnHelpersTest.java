@@ -12,6 +12,8 @@ import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -58,6 +60,29 @@ class ResNetWithOwnHelpersTest {
     @Test
     void resnet50ComputesLikeDl4j() {
         ResNetOptions o = ResNetOptions.builder("resnet50").classes(5).input("3x64x64").stem(Stem.IMAGENET).seed(11).build();
+        ComputationGraph own = ResNetBuilder.build(o, SGD);
+        ComputationGraph ref = reference(o, own);
+        assertEquals(convAndBatchNorm(own), OneDnn.ownHelpers(own));
+        INDArray x = input(o);
+        own.setInputs(x);
+        own.setLabels(labels());
+        own.computeGradientAndScore();
+        ref.setInputs(x.dup());
+        ref.setLabels(labels());
+        ref.computeGradientAndScore();
+        assertEquals(ref.score(), own.score(), 1e-4 * Math.abs(ref.score()), "training-mode score");
+        compareInference(own, ref, x);
+    }
+
+    /**
+     * The variants' blocks around the same conv/BN layers: squeeze-excitation gates, Res2Net's channel
+     * slices (strided views as convolution inputs) and ResNeXt's grouped 3x3s (no helper on either side).
+     * Training-mode score and inference output, for the reason given on {@link #resnet50ComputesLikeDl4j}.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"seresnet50", "res2net50_26w_4s", "resnext50_32x4d"})
+    void variantsComputeLikeDl4j(String model) {
+        ResNetOptions o = ResNetOptions.builder(model).classes(5).input("3x16x16").stem(Stem.SMALL).seed(11).build();
         ComputationGraph own = ResNetBuilder.build(o, SGD);
         ComputationGraph ref = reference(o, own);
         assertEquals(convAndBatchNorm(own), OneDnn.ownHelpers(own));
