@@ -64,7 +64,7 @@ RS_ND4J_FLAGS=(-Dorg.eclipse.deeplearning4j.helpers.disable=false
 # glibc malloc for the native tensors of ND4J and oneDNN: keep large freed blocks in the heap instead
 # of unmapping them (and page-faulting them in again the next step). Spark executors get the same
 # through spark.executorEnv.* in conf/spark-defaults-cpu.conf. RESNET_SPARK_MALLOC=off keeps glibc's
-# defaults; values already in the environment win. Measured effect: see deploy/bench/README.md.
+# defaults; values already in the environment win. Measured effect: README.md, Measured figures.
 if [[ "${RESNET_SPARK_MALLOC:-on}" != off ]]; then
   export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
   export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-17179869184}"
