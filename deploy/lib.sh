@@ -45,21 +45,24 @@ rs_jvm_flags() {
 
 # The ND4J native build for this CPU: both oneDNN builds ship, and JavaCPP loads the AVX2 one unless
 # told otherwise before ND4J starts (io.resnetspark.model.onednn.NativeVariant has the reasons). The
-# AVX-512 build needs everything -march=skylake-avx512 emits. RESNET_SPARK_ND4J_EXTENSION overrides.
+# AVX-512 build needs everything -march=skylake-avx512 emits; elsewhere nothing is set (JavaCPP's
+# default, the AVX2 build). RESNET_SPARK_ND4J_EXTENSION overrides (e.g. -onednn-avx2 to compare).
 rs_nd4j_extension() {
   if [[ -n "${RESNET_SPARK_ND4J_EXTENSION:-}" ]]; then echo "$RESNET_SPARK_ND4J_EXTENSION"; return; fi
   local flags
   flags=" $(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2) "
   for f in avx512f avx512cd avx512bw avx512dq avx512vl; do
-    [[ "$flags" == *" $f "* ]] || { echo "-onednn-avx2"; return; }
+    [[ "$flags" == *" $f "* ]] || return 0
   done
   echo "-onednn-avx512"
 }
 
 # The DL4J system properties every driver and executor JVM gets (executors: through
 # spark.executor.extraJavaOptions, with the JavaCPP cache dir of the executor's host).
-RS_ND4J_FLAGS=(-Dorg.eclipse.deeplearning4j.helpers.disable=false
-               "-Dorg.bytedeco.javacpp.platform.extension=$(rs_nd4j_extension)")
+RS_ND4J_FLAGS=(-Dorg.eclipse.deeplearning4j.helpers.disable=false)
+# Only for CPU (nd4j-native) jars: deploy/submit leaves it out for --profile gpu.
+RS_ND4J_EXTENSION="$(rs_nd4j_extension)"
+[[ -z "$RS_ND4J_EXTENSION" ]] || RS_ND4J_FLAGS+=("-Dorg.bytedeco.javacpp.platform.extension=$RS_ND4J_EXTENSION")
 
 # glibc malloc for the native tensors of ND4J and oneDNN: keep large freed blocks in the heap instead
 # of unmapping them (and page-faulting them in again the next step). Spark executors get the same

@@ -1,11 +1,13 @@
 package io.resnetspark.bench;
 
+import io.resnetspark.model.onednn.NativeVariant;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** What a measurement ran on, and how much memory the process holds (native ND4J memory included). */
@@ -30,20 +32,11 @@ public final class Machine {
 
     /** The widest x86 vector extension the CPU reports: what oneDNN and the ND4J native build can use. */
     static String isa() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("flags")) {
-                    List<String> flags = List.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
-                    if (flags.contains("avx512f")) {
-                        return flags.contains("avx512_bf16") ? "AVX-512 (bf16)" : "AVX-512";
-                    }
-                    return flags.contains("avx2") ? "AVX2" : flags.contains("avx") ? "AVX" : "SSE";
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: fall through
+        Set<String> flags = NativeVariant.cpuFlags();
+        if (flags.contains("avx512f")) {
+            return flags.contains("avx512_bf16") ? "AVX-512 (bf16)" : "AVX-512";
         }
-        return "unknown";
+        return flags.contains("avx2") ? "AVX2" : flags.contains("avx") ? "AVX" : flags.isEmpty() ? "unknown" : "SSE";
     }
 
     /** The libnd4j build this JVM loaded (its JavaCPP directory, e.g. linux-x86_64-onednn-avx2). */

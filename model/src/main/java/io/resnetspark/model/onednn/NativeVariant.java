@@ -10,8 +10,8 @@ import java.util.Set;
  * Which build of ND4J's natives (libnd4j) this JVM should load. Both oneDNN builds ship; JavaCPP's
  * loader takes the one named by {@value #PROPERTY} and, without it, tries the classifiers in reverse
  * order of Nd4jCpu's {@code @Platform(extension=...)} list, which puts {@code -onednn-avx2} first
- * whatever the CPU. So the choice has to be made before ND4J's first use: {@code deploy/lib.sh} does it
- * for the JVMs it starts, {@link #select()} for code that runs first in a JVM (an executor plugin).
+ * whatever the CPU. So the choice has to be made on the command line of the JVM: {@code deploy/lib.sh}
+ * does it for the JVMs it starts (the same rule as {@link #extensionFor}), spark-defaults for executors.
  * The convolutions and batch norms do not depend on it: oneDNN picks its kernels from CPUID at run time.
  */
 public final class NativeVariant {
@@ -33,21 +33,8 @@ public final class NativeVariant {
         return flags.containsAll(AVX512_FLAGS) ? AVX512 : AVX2;
     }
 
-    /**
-     * Sets {@value #PROPERTY} for this CPU unless it is set already; returns the value in force. Has no
-     * effect on an ND4J that is already loaded.
-     */
-    public static String select() {
-        String set = System.getProperty(PROPERTY);
-        if (set != null && !set.isEmpty()) {
-            return set;
-        }
-        String chosen = forThisCpu();
-        System.setProperty(PROPERTY, chosen);
-        return chosen;
-    }
-
-    static Set<String> cpuFlags() {
+    /** The CPU's feature flags as /proc/cpuinfo lists them (empty where there is none). */
+    public static Set<String> cpuFlags() {
         try {
             List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
             for (String line : lines) {
@@ -59,10 +46,5 @@ public final class NativeVariant {
             // not Linux: the AVX2 build, as JavaCPP would pick
         }
         return Set.of();
-    }
-
-    /** Prints the extension for this CPU (for scripts). */
-    public static void main(String[] args) {
-        System.out.println(forThisCpu());
     }
 }
