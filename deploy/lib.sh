@@ -1,7 +1,8 @@
 # Shared by the deploy/ scripts: where the jar is, how to build it, and the JVM flags Spark + ND4J need.
 # shellcheck shell=bash
 RS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-RS_TARGET="$RS_ROOT/spark-jobs/target"
+# RESNET_SPARK_TARGET: another build's target/ (e.g. a frozen copy that benchmarks run while you rebuild)
+RS_TARGET="${RESNET_SPARK_TARGET:-$RS_ROOT/spark-jobs/target}"
 RS_CACHE="${RESNET_SPARK_CACHE:-$HOME/.cache/resnet-spark}"
 RS_JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
@@ -48,6 +49,33 @@ rs_jvm_flags() {
   )
 }
 
+# The ND4J native build for this CPU: both oneDNN builds ship, and JavaCPP loads the AVX2 one unless
+# told otherwise before ND4J starts (io.resnetspark.model.onednn.NativeVariant has the reasons). The
+# AVX-512 build needs everything -march=skylake-avx512 emits; elsewhere nothing is set (JavaCPP's
+# default, the AVX2 build). RESNET_SPARK_ND4J_EXTENSION overrides (e.g. -onednn-avx2 to compare).
+rs_nd4j_extension() {
+  if [[ -n "${RESNET_SPARK_ND4J_EXTENSION:-}" ]]; then echo "$RESNET_SPARK_ND4J_EXTENSION"; return; fi
+  local flags
+  flags=" $(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2) "
+  for f in avx512f avx512cd avx512bw avx512dq avx512vl; do
+    [[ "$flags" == *" $f "* ]] || return 0
+  done
+  echo "-onednn-avx512"
+}
+
 # The DL4J system properties every driver and executor JVM gets (executors: through
 # spark.executor.extraJavaOptions, with the JavaCPP cache dir of the executor's host).
 RS_ND4J_FLAGS=(-Dorg.eclipse.deeplearning4j.helpers.disable=false)
+# Only for CPU (nd4j-native) jars: deploy/submit leaves it out for --profile gpu.
+RS_ND4J_EXTENSION="$(rs_nd4j_extension)"
+[[ -z "$RS_ND4J_EXTENSION" ]] || RS_ND4J_FLAGS+=("-Dorg.bytedeco.javacpp.platform.extension=$RS_ND4J_EXTENSION")
+
+# glibc malloc for the native tensors of ND4J and oneDNN: keep large freed blocks in the heap instead
+# of unmapping them (and page-faulting them in again the next step). Spark executors get the same
+# through spark.executorEnv.* in conf/spark-defaults-cpu.conf. RESNET_SPARK_MALLOC=off keeps glibc's
+# defaults; values already in the environment win. Measured effect: README.md, Measured figures.
+if [[ "${RESNET_SPARK_MALLOC:-on}" != off ]]; then
+  export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
+  export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-17179869184}"
+  export MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-268435456}"
+fi

@@ -38,7 +38,7 @@ def main():
     p.add_argument("--classes", type=int, default=10)
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--iters", type=int, default=10)
-    # all cores by default, PyTorch's own best setting on a machine it has to itself
+    # all cores: torch's own default can undercount them (1 thread on a 2-vCPU VM, measured)
     p.add_argument("--threads", type=int, default=os.cpu_count())
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -73,8 +73,25 @@ def main():
         "threads": torch.get_num_threads(), "what": a.what, "model": a.model, "input": a.input,
         "batch": a.batch, "images_per_sec": round(a.batch / med, 3),
         "images_per_sec_min": round(a.batch / max(secs), 3), "images_per_sec_max": round(a.batch / min(secs), 3),
-        "seconds_per_iter": round(med, 3), "iterations": a.iters,
+        "seconds_per_iter": round(med, 3), "iterations": a.iters, "machine": machine(),
     }))
+
+
+def machine():
+    """CPU model and widest vector ISA, named as the DL4J benchmark names them."""
+    model, flags = "unknown", []
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name") and model == "unknown":
+                    model = line.split(":", 1)[1].strip()
+                elif line.startswith("flags") and not flags:
+                    flags = line.split(":", 1)[1].split()
+    except OSError:
+        pass
+    isa = ("AVX-512 (bf16)" if "avx512_bf16" in flags else "AVX-512") if "avx512f" in flags else \
+        "AVX2" if "avx2" in flags else "AVX" if "avx" in flags else "unknown"
+    return {"cores": os.cpu_count(), "cpu": model, "isa": isa}
 
 
 if __name__ == "__main__":

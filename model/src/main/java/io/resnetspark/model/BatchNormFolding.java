@@ -86,6 +86,7 @@ public final class BatchNormFolding {
 
         ComputationGraph folded = new ComputationGraph(conf);
         folded.init();
+        OneDnn.install(folded);
         Map<String, String> convToBn = new HashMap<>();
         bnIntoConv.forEach((bn, conv) -> convToBn.put(conv, bn));
         for (Layer target : folded.getLayers()) {

@@ -91,7 +91,7 @@ public final class ModelStore {
         OneDnn.enable();
         try {
             ComputationGraph graph = ModelSerializer.restoreComputationGraph(file, withUpdater);
-            return new Loaded(graph, metadata);
+            return new Loaded(OneDnn.install(graph), metadata);
         } catch (Exception | LinkageError e) {
             throw new ModelFileException("model " + name + " could not be restored (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())) + ")", e);

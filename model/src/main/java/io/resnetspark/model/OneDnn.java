@@ -1,5 +1,8 @@
 package io.resnetspark.model;
 
+import io.resnetspark.model.onednn.BatchNormHelper;
+import io.resnetspark.model.onednn.ConvHelper;
+import io.resnetspark.model.onednn.OneDnnHelpers;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
@@ -13,9 +16,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * initialised; {@link #coverage(ComputationGraph)} tells whether every conv/BN/pool layer got a helper.
  * Grouped convolutions (ResNeXt's 3x3s) are not counted: DL4J has no helper for them, and
  * {@link io.resnetspark.model.layers.GroupedConvolutionLayer} runs as plain ND4J ops by design.
+ * {@link #install(ComputationGraph)} then swaps the conv and batch-norm helpers for the project's own
+ * ({@link OneDnnHelpers}), unless {@value #HELPERS}=dl4j.
  */
 public final class OneDnn {
     static final String HELPERS_DISABLE = "org.eclipse.deeplearning4j.helpers.disable";
+    /** System property: {@code own} (default) for the project's conv/BN helpers, {@code dl4j} for DL4J's. */
+    public static final String HELPERS = "resnetspark.onednn.helpers";
 
     private OneDnn() {
     }
@@ -26,6 +33,25 @@ public final class OneDnn {
             System.setProperty(HELPERS_DISABLE, "false");
         }
         Nd4j.getEnvironment().allowHelpers(true);
+    }
+
+    /** The project's own conv and batch-norm helpers on a built network (CPU backend, unless {@value #HELPERS}=dl4j). */
+    public static ComputationGraph install(ComputationGraph graph) {
+        if (!"dl4j".equalsIgnoreCase(System.getProperty(HELPERS, "own")) && cpuBackend()) {
+            OneDnnHelpers.install(graph);
+        }
+        return graph;
+    }
+
+    /** How many conv and batch-norm layers run on the project's own helpers. */
+    public static int ownHelpers(ComputationGraph graph) {
+        int n = 0;
+        for (Layer layer : graph.getLayers()) {
+            if (layer.getHelper() instanceof ConvHelper || layer.getHelper() instanceof BatchNormHelper) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** True when the backend is the CPU one (the only one that has oneDNN helpers). */

@@ -63,7 +63,7 @@ public final class ResNetBuilder {
         OneDnn.enable();
         ComputationGraph graph = new ComputationGraph(configuration(options, optimization, architecture));
         graph.init();
-        return graph;
+        return OneDnn.install(graph);
     }
 
     static ComputationGraphConfiguration configuration(ResNetOptions options, Optimization optimization,

@@ -20,5 +20,6 @@ class OneDnnTest {
         // 53 convolutions, 53 batch norms, 1 max pool
         assertEquals(107, c.layers());
         assertTrue(c.complete(), c.toString());
+        assertEquals(106, OneDnn.ownHelpers(g), "the project's own helpers on every conv and batch norm");
     }
 }

@@ -84,7 +84,7 @@ public final class ModelBenchmark {
             m.put("fold_speedup", Timings.round(unfolded.medianSeconds() / timings.medianSeconds()));
         }
         m.put("onednn", Map.of("complete", coverage.complete(), "layers", coverage.layers(),
-                "with_helper", coverage.withHelper()));
+                "with_helper", coverage.withHelper(), "own_helpers", OneDnn.ownHelpers(g)));
         m.put("rss_mib", Machine.rssMiB());
         m.put("peak_rss_mib", Machine.peakRssMiB());
         m.put("heap_used_mib", (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);

@@ -1,5 +1,7 @@
 package io.resnetspark.spark;
 
+import io.resnetspark.model.OneDnn;
+import io.resnetspark.model.onednn.NativeVariant;
 import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -40,10 +42,14 @@ public final class LocalCluster {
         return conf;
     }
 
-    /** Flags of this JVM that executors need too (natives cache, DL4J helpers); not the Aeron one (the trainer adds it). */
+    /**
+     * Flags of this JVM that executors need too (natives cache, DL4J helpers, which ND4J native build and
+     * which conv/BN helpers), so that executors run the configuration the driver was started with.
+     */
     public static String executorJvmFlags() {
         StringBuilder sb = new StringBuilder();
-        for (String p : List.of("org.bytedeco.javacpp.cachedir", "org.eclipse.deeplearning4j.helpers.disable")) {
+        for (String p : List.of("org.bytedeco.javacpp.cachedir", "org.eclipse.deeplearning4j.helpers.disable",
+                NativeVariant.PROPERTY, OneDnn.HELPERS)) {
             String v = System.getProperty(p);
             if (v != null) {
                 sb.append(" -D").append(p).append('=').append(v);

@@ -4,6 +4,7 @@ import io.resnetspark.data.format.MixedBatch;
 import io.resnetspark.data.remote.MixingLoader;
 import io.resnetspark.spark.GpuBoundLoader;
 import io.resnetspark.train.remote.CountingLoader;
+import io.resnetspark.train.remote.OwnHelpersHook;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,8 @@ final class AveragingMaster implements Master {
     /**
      * DL4J's settings. numWorkers must be given: with a ComputationGraph, fitPaths dereferences it (NPE).
      * The batch size per worker is the minibatch file size: DL4J uses it only to count how many files make
-     * one averaging round ({@code frequency * batchSizePerWorker / examplesPerFile} per worker).
+     * one averaging round ({@code frequency * batchSizePerWorker / examplesPerFile} per worker). The hook
+     * gives the workers' network copies the project's oneDNN helpers.
      */
     static ParameterAveragingTrainingMaster.Builder builder(TrainSettings s, int workers, int batch) {
         TrainSettings.Averaging a = s.averaging();
@@ -47,7 +49,8 @@ final class AveragingMaster implements Master {
                 .aggregationDepth(a.aggregationDepth())
                 .repartionData(Repartition.Never)
                 .saveUpdater(true)
-                .rngSeed(s.seed());
+                .rngSeed(s.seed())
+                .trainingHooks(new OwnHelpersHook());
     }
 
     @Override

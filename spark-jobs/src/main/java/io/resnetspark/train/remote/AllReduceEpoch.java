@@ -99,7 +99,8 @@ public final class AllReduceEpoch
 
     private EpochResult train(Ring ring, int rank, int workers, long t0) throws IOException {
         OneDnn.enable();
-        ComputationGraph graph = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(model.value()), true);
+        ComputationGraph graph = OneDnn.install(
+                ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(model.value()), true));
         AllReduceListener sync = AllReduceListener.install(graph, ring);
         List<MixedBatch> mine = MixedBatch.forWorker(Arrays.asList(order.value()), workers, rank, s.groupSize());
         GroupMixer mixer = new GroupMixer(remote.storage(), checks.value(), s.seed());
