@@ -39,6 +39,8 @@ public final class RunLock implements AutoCloseable {
     static final Duration STALE = Duration.ofMinutes(2);
     static final Duration SETTLE = Duration.ofSeconds(2);
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = ModelStore.JSON;
+    /** Tokens of the locks this JVM holds now: a file naming this process with another token was left behind. */
+    private static final java.util.Set<String> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final Storage storage;
     private final Path file;
@@ -93,6 +95,7 @@ public final class RunLock implements AutoCloseable {
         if (back == null || !me.get("token").equals(back.get("token"))) {
             throw refusal(dir, back == null ? me : back);
         }
+        HELD.add((String) me.get("token"));
         lock.heartbeat.start();
         return lock;
     }
@@ -100,6 +103,11 @@ public final class RunLock implements AutoCloseable {
     /** Why a holder no longer counts (its pid is gone on this host, or its heartbeat is old), or null. */
     static String staleness(Map<String, Object> holder) {
         Object pid = holder.get("pid");
+        // this very process, from a lock it closed while the store was unreachable (the delete failed)
+        if (host().equals(holder.get("host")) && pid instanceof Number p && p.longValue() == ProcessHandle.current().pid()
+                && !HELD.contains(String.valueOf(holder.get("token")))) {
+            return "this process released it";
+        }
         if (host().equals(holder.get("host")) && pid instanceof Number n
                 && ProcessHandle.of(n.longValue()).map(p -> !p.isAlive()).orElse(true)) {
             return "its process " + n + " on " + host() + " is gone";
@@ -130,6 +138,7 @@ public final class RunLock implements AutoCloseable {
 
     @Override
     public void close() {
+        HELD.remove((String) holder.get("token"));
         heartbeat.interrupt();
         try {
             heartbeat.join(HEARTBEAT.toMillis());
