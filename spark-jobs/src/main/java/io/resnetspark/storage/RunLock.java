@@ -103,14 +103,14 @@ public final class RunLock implements AutoCloseable {
     /** Why a holder no longer counts (its pid is gone on this host, or its heartbeat is old), or null. */
     static String staleness(Map<String, Object> holder) {
         Object pid = holder.get("pid");
-        // this very process, from a lock it closed while the store was unreachable (the delete failed)
-        if (host().equals(holder.get("host")) && pid instanceof Number p && p.longValue() == ProcessHandle.current().pid()
-                && !HELD.contains(String.valueOf(holder.get("token")))) {
-            return "this process released it";
-        }
-        if (host().equals(holder.get("host")) && pid instanceof Number n
-                && ProcessHandle.of(n.longValue()).map(p -> !p.isAlive()).orElse(true)) {
-            return "its process " + n + " on " + host() + " is gone";
+        if (host().equals(holder.get("host")) && pid instanceof Number n) {
+            // this very process, from a lock it closed while the store was unreachable (the delete failed)
+            if (n.longValue() == ProcessHandle.current().pid() && !HELD.contains(String.valueOf(holder.get("token")))) {
+                return "this process released it";
+            }
+            if (ProcessHandle.of(n.longValue()).map(p -> !p.isAlive()).orElse(true)) {
+                return "its process " + n + " on " + host() + " is gone";
+            }
         }
         Object beat = holder.get("heartbeat");
         long age = beat instanceof Number b ? System.currentTimeMillis() - b.longValue() : Long.MAX_VALUE;
