@@ -21,6 +21,7 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 
 /**
  * DL4J's convolution layer hook ({@link ConvolutionHelper}) on the project's own oneDNN primitives.
@@ -108,7 +109,9 @@ public final class ConvHelper implements ConvolutionHelper {
             p.weightsIn.reorder(w, blocked);
             w = blocked;
         }
-        boolean handOver = next != null && p.dstBlocked && next.healthy();
+        // the blocked copy is made plain or offered to the batch norm in activate(), which DL4J calls only for
+        // outputs whose strides strictly descend: never for a 1-pixel-high or -wide output (ResNet's layer 4 at 32 px)
+        boolean handOver = next != null && p.dstBlocked && next.healthy() && Shape.strideDescendingCAscendingF(out);
         long dst = handOver ? blockedOut.address(p.dstBytes)
                 : p.dstOut == null ? Dnnl.address(out) : Scratch.address(Scratch.Slot.DST, p.dstBytes);
         p.forward.bind(0, src).bind(1, w);

@@ -3,6 +3,7 @@ package io.resnetspark.model.onednn;
 import java.lang.reflect.Field;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.FrozenLayer;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,7 +20,8 @@ final class Reference {
     /** Removes every conv and batch-norm helper, so the layers run DL4J's own Java/ND4J code. */
     static ComputationGraph builtIn(ComputationGraph g) {
         try {
-            for (Layer l : g.getLayers()) {
+            for (Layer wrapped : g.getLayers()) {
+                Layer l = wrapped instanceof FrozenLayer f ? f.getInsideLayer() : wrapped;
                 if (l.getClass() == ConvolutionLayer.class) {
                     set(ConvolutionLayer.class, l, "helper", null);
                 } else if (l.getClass() == BatchNormalization.class) {

@@ -11,6 +11,7 @@ import io.resnetspark.model.Stem;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,17 +28,23 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 class ResNetWithOwnHelpersTest {
     private static final Optimization SGD = new Optimization(new Nesterovs(1e-3, 0.9), 0, 0);
 
-    /** Basic blocks: score and every gradient of a step, then every parameter (running statistics too) after 3 steps. */
-    @Test
-    void resnet18TrainsLikeDl4j() {
-        ResNetOptions o = ResNetOptions.builder("resnet18").classes(5).input("3x16x16").stem(Stem.SMALL).seed(11).build();
+    /**
+     * Basic blocks: score and every gradient of a step, then every parameter (running statistics too) after 3 steps.
+     * At 32 px the ImageNet stem leaves layer 4 one pixel high and wide, where DL4J skips the helper's activate;
+     * its batch norms then see 4 values a channel, and float32 rounding through them puts the stem's gradient
+     * 2e-4 away from DL4J's built-in path (measured), hence the looser gradient tolerance there.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"SMALL 3x16x16 1e-4", "IMAGENET 3x32x32 1e-3"})
+    void resnet18TrainsLikeDl4j(String stemInputTolerance) {
+        ResNetOptions o = options(stemInputTolerance);
         ComputationGraph own = ResNetBuilder.build(o, SGD);
         ComputationGraph ref = reference(o, own);
         assertEquals(convAndBatchNorm(own), OneDnn.ownHelpers(own), "every conv and batch norm runs on the own helpers");
 
         INDArray y = labels();
         INDArray x = input(o);
-        compareStep(own, ref, x, y);
+        compareStep(own, ref, x, y, Double.parseDouble(stemInputTolerance.split(" ")[2]));
         for (int step = 0; step < 3; step++) {
             INDArray xs = input(o);
             own.fit(new DataSet(xs, y));
@@ -97,7 +104,44 @@ class ResNetWithOwnHelpersTest {
         compareInference(own, ref, x);
     }
 
-    private static void compareStep(ComputationGraph own, ComputationGraph ref, INDArray x, INDArray y) {
+    /**
+     * A backbone frozen as the transfer recipe freezes it (DL4J's frozen layers: inference-mode forward, no
+     * backward) under a classifier that trains: the score, the classifier's gradients and its parameters after
+     * 3 steps, against the same frozen network on DL4J's built-in layers.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"SMALL 3x16x16", "IMAGENET 3x32x32"})
+    void frozenBackboneTrainsLikeDl4j(String stemAndInput) {
+        ResNetOptions o = options(stemAndInput);
+        ComputationGraph trained = ResNetBuilder.build(o, SGD);
+        INDArray y = labels();
+        for (int step = 0; step < 2; step++) {
+            trained.fit(new DataSet(input(o), y)); // running statistics other than the initial 0 and 1
+        }
+        ComputationGraph own = OneDnn.install(new TransferLearning.GraphBuilder(trained)
+                .setFeatureExtractor(ResNetBuilder.FEATURES).build());
+        ComputationGraph ref = new TransferLearning.GraphBuilder(reference(o, trained))
+                .setFeatureExtractor(ResNetBuilder.FEATURES).build();
+        Reference.builtIn(ref);
+        ref.setParams(own.params());
+        assertEquals(convAndBatchNorm(trained), OneDnn.ownHelpers(own), "the frozen layers run on the own helpers");
+
+        compareStep(own, ref, input(o), y, Reference.TOLERANCE);
+        for (int step = 0; step < 3; step++) {
+            INDArray xs = input(o);
+            own.fit(new DataSet(xs, y));
+            ref.fit(new DataSet(xs.dup(), y.dup()));
+            assertTrue(Double.isFinite(own.score()), "score after step " + step + ": " + own.score());
+        }
+        for (Map.Entry<String, INDArray> e : own.paramTable().entrySet()) {
+            double d = Reference.relativeError(ref.paramTable().get(e.getKey()), e.getValue());
+            assertTrue(d < Reference.TOLERANCE, e.getKey() + " after 3 steps differs by " + d);
+        }
+        compareInference(own, ref, input(o));
+    }
+
+    private static void compareStep(ComputationGraph own, ComputationGraph ref, INDArray x, INDArray y,
+                                    double gradientTolerance) {
         own.setInputs(x);
         own.setLabels(y);
         own.computeGradientAndScore();
@@ -108,7 +152,7 @@ class ResNetWithOwnHelpersTest {
         Map<String, INDArray> expected = ref.gradient().gradientForVariable();
         for (Map.Entry<String, INDArray> e : own.gradient().gradientForVariable().entrySet()) {
             double d = Reference.relativeError(expected.get(e.getKey()), e.getValue());
-            assertTrue(d < Reference.TOLERANCE, e.getKey() + " gradient differs by " + d);
+            assertTrue(d < gradientTolerance, e.getKey() + " gradient differs by " + d);
         }
     }
 
@@ -124,6 +168,11 @@ class ResNetWithOwnHelpersTest {
         Reference.builtIn(ref);
         ref.setParams(own.params());
         return ref;
+    }
+
+    private static ResNetOptions options(String stemAndInput) {
+        String[] si = stemAndInput.split(" ");
+        return ResNetOptions.builder("resnet18").classes(5).input(si[1]).stem(Stem.valueOf(si[0])).seed(11).build();
     }
 
     private static INDArray input(ResNetOptions o) {
