@@ -60,7 +60,7 @@ class ResNetClassifierTest {
 
     @Test
     void pipelineLearnsFashionMnistAndPredictsTheSameAfterLoading() throws Exception {
-        Path fashion = FashionFolder.write(tmp.resolve("fashion"), 100, 20);
+        Path fashion = FashionFolder.write(tmp.resolve("fashion"), 150, 20);
         Dataset<Row> train = images(fashion.resolve("train"));
         Dataset<Row> test = images(fashion.resolve("test"));
         ResNetClassifier classifier = new ResNetClassifier().setImageCol("content").setLabelCol("label")
