@@ -40,6 +40,13 @@ def run(cmd, env):
     return r
 
 
+def rates(r):
+    """A run's images/s: its one figure, or one per mode for `--what spark` (single, local, cluster)."""
+    if "images_per_sec" in r:
+        return {"": r["images_per_sec"]}
+    return {m: r[m]["images_per_sec"] for m in ("single", "local", "cluster") if isinstance(r.get(m), dict)}
+
+
 def summary(values):
     return {"median": round(statistics.median(values), 3), "min": round(min(values), 3), "max": round(max(values), 3)}
 
@@ -53,6 +60,8 @@ def main():
     ap.add_argument("bench", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     bench = [x for x in a.bench if x != "--"]
+    if "spark" in bench and not a.no_peer:
+        ap.error("--what spark has no PyTorch peer: add --no-peer")
     variants = [(v.split("=", 1)[0], v.split("=", 1)[1] if "=" in v else "") for v in (a.variant or ["product="])]
     peer_args = []
     i = 0
@@ -77,7 +86,7 @@ def main():
             before = load()
             r = run([LAUNCHER, "benchmark"] + bench + ["--json"], env)
             r.update({"variant": name, "round": rnd, "load_before": before, "load_after": load()})
-            got[name] = r["images_per_sec"]
+            got[name] = rates(r).get("")
             results[name].append(r)
             print(json.dumps(r), flush=True)
             if log:
@@ -99,8 +108,11 @@ def main():
     for name, runs in results.items():
         if not runs:
             continue
-        entry = {"images_per_sec": summary([r["images_per_sec"] for r in runs]),
-                 "best_iteration_images_per_sec": summary([r["images_per_sec_max"] for r in runs])}
+        entry = {}
+        for mode in rates(runs[0]):
+            entry["images_per_sec" + ("_" + mode if mode else "")] = summary([rates(r)[mode] for r in runs])
+        if "images_per_sec_max" in runs[0]:
+            entry["best_iteration_images_per_sec"] = summary([r["images_per_sec_max"] for r in runs])
         if name in ratios and ratios[name]:
             entry["ratio_to_pytorch"] = summary(ratios[name])
         if "onednn" in runs[0]:

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * oneDNN on the CPU backend: DL4J ships its layer helpers switched off, and M2.1's check for them is
@@ -41,6 +42,18 @@ public final class OneDnn {
             OneDnnHelpers.install(graph);
         }
         return graph;
+    }
+
+    /**
+     * Sizes the OpenMP team of oneDNN calls made from the calling thread (OpenMP keeps the count per
+     * thread). A Spark task thread gets the cores the task was given: without this, every task of an
+     * executor (every thread of {@code local[N]}) would start a team as large as the machine, and the
+     * teams of the own helpers, which spin while they wait, would fight for the same cores.
+     */
+    public static void threadsForThisThread(int threads) {
+        if (cpuBackend()) {
+            NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(Math.max(1, threads));
+        }
     }
 
     /** How many conv and batch-norm layers run on the project's own helpers. */

@@ -99,6 +99,7 @@ public final class AllReduceEpoch
 
     private EpochResult train(Ring ring, int rank, int workers, long t0) throws IOException {
         OneDnn.enable();
+        TaskThreads.apply();
         ComputationGraph graph = OneDnn.install(
                 ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(model.value()), true));
         AllReduceListener sync = AllReduceListener.install(graph, ring);

@@ -40,6 +40,7 @@ public final class OwnHelpersHook implements TrainingHook {
     private void install(Model model) {
         if (model != done && model instanceof ComputationGraph g) {
             OneDnn.install(g);
+            TaskThreads.apply();
             done = model;
         }
     }
