@@ -61,17 +61,37 @@ public final class ImageDecoder {
         return planes(img);
     }
 
+    /**
+     * The reader for the stream: TwelveMonkeys' where it offers one. Where the JDK has a reader for the same
+     * format (TIFF), ImageIO's order between the two is not fixed from one JVM to the next, and the JDK's
+     * reader converts CMYK without the colour profile (a red came out as 239,96,96 instead of about 220,30,30).
+     */
+    private static ImageReader reader(ImageInputStream in) throws BadInputException {
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        if (!readers.hasNext()) {
+            throw new BadInputException(SUPPORTED);
+        }
+        ImageReader first = readers.next();
+        while (!twelveMonkeys(first) && readers.hasNext()) {
+            ImageReader next = readers.next();
+            if (twelveMonkeys(next)) {
+                return next;
+            }
+        }
+        return first;
+    }
+
+    private static boolean twelveMonkeys(ImageReader r) {
+        return r.getClass().getName().startsWith("com.twelvemonkeys.");
+    }
+
     /** Width and height from the header alone. */
     public static int[] size(byte[] bytes) throws BadInputException {
         if (bytes.length == 0) {
             throw new BadInputException("empty file");
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new BadInputException(SUPPORTED);
-            }
-            ImageReader reader = readers.next();
+            ImageReader reader = reader(in);
             try {
                 reader.setInput(in, true, true);
                 return new int[] {reader.getWidth(0), reader.getHeight(0)};
@@ -85,11 +105,7 @@ public final class ImageDecoder {
 
     static BufferedImage read(byte[] bytes, long maxPixels) throws BadInputException {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new BadInputException(SUPPORTED);
-            }
-            ImageReader reader = readers.next();
+            ImageReader reader = reader(in);
             String format = reader.getFormatName().toUpperCase(Locale.ROOT);
             try {
                 reader.setInput(in, true, true);
