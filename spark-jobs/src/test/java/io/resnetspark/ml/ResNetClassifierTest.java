@@ -64,7 +64,7 @@ class ResNetClassifierTest {
         Dataset<Row> train = images(fashion.resolve("train"));
         Dataset<Row> test = images(fashion.resolve("test"));
         ResNetClassifier classifier = new ResNetClassifier().setImageCol("content").setLabelCol("label")
-                .setModelName("resnet20").setInputSize(28).setChannels(1).setEpochs(4).setBatchSize(64)
+                .setModelName("resnet20").setInputSize(28).setChannels(1).setEpochs(6).setBatchSize(64)
                 .setMaster("averaging").setWorkDir(tmp.resolve("work").toUri().toString());
         Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
             new StringIndexer().setInputCol("cls").setOutputCol("label"), classifier});
@@ -82,7 +82,7 @@ class ResNetClassifierTest {
         assertEquals(200, n);
         double accuracy = scored.where(functions.col("prediction").equalTo(functions.col("label"))).count()
                 / (double) n;
-        System.out.println("ResNetClassifier test accuracy after 4 epochs: " + accuracy);
+        System.out.println("ResNetClassifier test accuracy after 6 epochs: " + accuracy);
         assertTrue(accuracy > 0.4, "test accuracy should be far above chance (0.1), got " + accuracy);
         Row first = scored.first();
         Vector p = first.getAs("probability");
